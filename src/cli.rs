@@ -1,0 +1,126 @@
+//! Command-line arguments, parsed by clap and turned into a validated run configuration.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::report::Format;
+use crate::signature::Severity;
+
+/// Reads deployment logs (docker build, npm, tsc, pip, Prisma, browser consoles) and tells
+/// you what broke and how to fix it.
+#[derive(Debug, Parser)]
+#[command(name = "logdoc", version, args_conflicts_with_subcommands = true, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Log files to read; `-` is standard input (the default when it is piped). Gzip is
+    /// recognised by its content.
+    #[arg(value_name = "FILE")]
+    pub inputs: Vec<String>,
+
+    /// Print a report even when stdout is a terminal
+    #[arg(long, conflicts_with = "tui")]
+    pub report: bool,
+
+    /// Open the interactive view even when stdout is not a terminal
+    #[arg(long)]
+    pub tui: bool,
+
+    /// Report format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Exit with 1 when a finding is at least this severe
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+
+    /// When to colour the text report
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    #[command(flatten)]
+    pub set: SetArgs,
+
+    /// Show secrets found in the log as they are (they are masked by default)
+    #[arg(long)]
+    pub no_redact: bool,
+}
+
+/// Which signatures to load; shared by the scan and the `signatures` commands.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct SetArgs {
+    /// Add signatures from a TOML file or a folder of them (repeatable); a signature with a
+    /// built-in id replaces the built-in one
+    #[arg(long = "signatures", value_name = "PATH", global = true)]
+    pub signatures: Vec<PathBuf>,
+
+    /// Leave out the built-in signatures (to test a set alone)
+    #[arg(long, global = true)]
+    pub no_builtin: bool,
+}
+
+const AFTER_HELP: &str = "\
+Exit status: 0 no finding reached --fail-on, 1 one did, 2 usage, input or signature error.
+
+Examples:
+  docker build . 2>&1 | logdoc
+  logdoc build.log --format json
+  logdoc signatures check my-signatures/";
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List, show and check signatures
+    Signatures {
+        #[command(subcommand)]
+        action: SignaturesAction,
+    },
+    /// Print shell completions
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SignaturesAction {
+    /// List every loaded signature and where it came from
+    List,
+    /// Show one signature in full
+    Show { id: String },
+    /// Validate signature files and run their examples and counter-examples
+    Check {
+        /// Files or folders to check (added to the loaded set)
+        paths: Vec<PathBuf>,
+    },
+}
+
+/// The least severe finding that fails the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    /// Always exit 0 after a successful scan
+    Never,
+}
+
+impl FailOn {
+    /// Whether a finding of `severity` fails the run.
+    pub fn fails(self, severity: Severity) -> bool {
+        match self {
+            FailOn::Error => severity >= Severity::Error,
+            FailOn::Warning => severity >= Severity::Warning,
+            FailOn::Info => true,
+            FailOn::Never => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}

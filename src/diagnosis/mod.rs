@@ -1,0 +1,209 @@
+//! Diagnosis: clean lines in, ranked findings out.
+//!
+//! [`Engine`] is the one incremental engine behind both the report and the TUI: feed it
+//! sanitised lines as they arrive ([`Engine::feed`]); at any moment [`Engine::diagnosis`]
+//! gives the findings so far, root cause first. Each line is normalised (tool prefixes off),
+//! matched (prefilter, then regexes), and either recorded as an occurrence of a finding —
+//! repeats of a signature become one finding with a count and every line number — or, when
+//! it looks like a failure that no signature knows, kept as *unrecognised*.
+
+mod finding;
+mod rank;
+mod unrecognized;
+mod window;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub use finding::{Finding, Occurrence};
+pub use unrecognized::Unrecognized;
+
+use crate::matcher::{Captures, Hit, Matcher};
+use crate::normalize::Normalizer;
+use crate::redact::Redactor;
+use crate::signature::{Severity, SignatureSet};
+use window::{NearWindow, Pending};
+
+/// What the engine concluded about one fed line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LineVerdict {
+    /// 1-based number of the line in the input.
+    pub number: u64,
+    /// Severity of the most severe finding this line is an occurrence of.
+    pub severity: Option<Severity>,
+    /// The line looks like a failure but no signature knows it.
+    pub unrecognized: bool,
+}
+
+/// The findings of an input so far, ranked.
+#[derive(Debug, Clone, Default)]
+pub struct Diagnosis {
+    /// Root cause first.
+    pub findings: Vec<Finding>,
+    pub unrecognized: Vec<Unrecognized>,
+    /// Unrecognised lines beyond those kept.
+    pub unrecognized_dropped: u64,
+    /// Lines read.
+    pub lines: u64,
+}
+
+/// The incremental scan engine for one input.
+pub struct Engine {
+    set: Arc<SignatureSet>,
+    matcher: Matcher,
+    normalizer: Normalizer,
+    redactor: Option<Redactor>,
+    window: NearWindow,
+    findings: Vec<Finding>,
+    by_signature: HashMap<usize, usize>,
+    unrecognized: unrecognized::Collector,
+    lines: u64,
+    last_hit_line: u64,
+    scratch: Vec<usize>,
+    hits: Vec<Hit>,
+    /// The current line's normalised text (reused, so feeding allocates nothing per line).
+    text: String,
+}
+
+impl Engine {
+    /// An engine over `set`, masking secrets in everything it keeps when `redact` is true.
+    pub fn new(set: Arc<SignatureSet>, redact: bool) -> Self {
+        let matcher = Matcher::new(&set);
+        let window = NearWindow::new(&set);
+        Engine {
+            set,
+            matcher,
+            normalizer: Normalizer::default(),
+            redactor: redact.then(Redactor::new),
+            window,
+            findings: Vec::new(),
+            by_signature: HashMap::new(),
+            unrecognized: unrecognized::Collector::default(),
+            lines: 0,
+            last_hit_line: 0,
+            scratch: Vec::new(),
+            hits: Vec::new(),
+            text: String::new(),
+        }
+    }
+
+    pub fn signatures(&self) -> &Arc<SignatureSet> {
+        &self.set
+    }
+
+    /// Feeds the next sanitised line (see [`crate::source::Sanitizer`]).
+    pub fn feed(&mut self, clean: &str) -> LineVerdict {
+        self.lines += 1;
+        let number = self.lines;
+        let mut text = std::mem::take(&mut self.text);
+        text.clear();
+        let normalized = self.normalizer.normalize(clean);
+        text.push_str(normalized.text);
+        let step = normalized.step;
+        let mut verdict = LineVerdict { number, ..Default::default() };
+
+        // Multi-line rules that were waiting for this line, then this line's own matches.
+        let mut confirmed = self.window.advance(number, &text);
+        self.matcher.hits(&self.set, &text, &mut self.scratch, &mut self.hits);
+        let mut hits = std::mem::take(&mut self.hits);
+        for hit in hits.drain(..) {
+            let set = Arc::clone(&self.set);
+            let sig = &set.signatures()[hit.signature];
+            let step_name = self.step_name(step);
+            let Some(near) = &sig.near else {
+                self.record(hit.signature, number, &text, hit.captures, step_name);
+                verdict.severity = verdict.severity.max(Some(sig.severity));
+                continue;
+            };
+            let pending = Pending { signature: hit.signature, line: number, text: text.clone(), captures: hit.captures, step: step_name, until: number + u64::from(near.within) };
+            match self.window.look_back(near, &text) {
+                Some(extra) => {
+                    let mut p = pending;
+                    p.captures.extend(extra);
+                    confirmed.push(p);
+                }
+                None => self.window.wait(pending),
+            }
+        }
+        self.hits = hits;
+        for p in confirmed {
+            let severity = self.set.signatures()[p.signature].severity;
+            if p.line == number {
+                verdict.severity = verdict.severity.max(Some(severity));
+            }
+            self.record(p.signature, p.line, &p.text, p.captures, p.step);
+        }
+        self.window.remember(&text);
+
+        if verdict.severity.is_some() {
+            self.last_hit_line = number;
+        } else if unrecognized::looks_like_failure(&text) {
+            // Lines right after a recognised one are usually its continuation.
+            let continuation = self.last_hit_line > 0 && number - self.last_hit_line <= 3;
+            if !continuation {
+                let shown = self.mask(&text);
+                let step_name = self.step_name(step);
+                verdict.unrecognized = self.unrecognized.add(number, shown, step_name);
+            }
+        }
+        self.text = text;
+        verdict
+    }
+
+    fn step_name(&self, step: Option<usize>) -> Option<String> {
+        step.map(|s| self.normalizer.step_name(s).to_string())
+    }
+
+    /// The findings so far, ranked, with fixes ready to fill.
+    pub fn diagnosis(&self) -> Diagnosis {
+        let mut findings = self.findings.clone();
+        rank::rank(&self.set, &mut findings);
+        // A line that an explaining finding's occurrence covers is not unrecognised after all.
+        let known: std::collections::HashSet<u64> = findings.iter().flat_map(|f| f.lines.iter().copied()).collect();
+        let unrecognized: Vec<Unrecognized> = self.unrecognized.items().iter().filter(|u| !known.contains(&u.line)).cloned().collect();
+        Diagnosis { findings, unrecognized, unrecognized_dropped: self.unrecognized.dropped(), lines: self.lines }
+    }
+
+    /// Lines fed so far.
+    pub fn lines(&self) -> u64 {
+        self.lines
+    }
+
+    fn mask(&self, text: &str) -> String {
+        let text = truncate(text, 500);
+        match &self.redactor {
+            Some(r) => r.mask(text).into_owned(),
+            None => text.to_string(),
+        }
+    }
+
+    fn record(&mut self, signature: usize, line: u64, text: &str, captures: Captures, step: Option<String>) {
+        let captures: Captures = match &self.redactor {
+            Some(r) => captures.into_iter().map(|(k, v)| (k, r.mask(&v).into_owned())).collect(),
+            None => captures,
+        };
+        let excerpt = self.mask(text);
+        self.last_hit_line = self.last_hit_line.max(line);
+        let occurrence = Occurrence { line, text: excerpt, captures, step };
+        match self.by_signature.get(&signature) {
+            Some(&i) => self.findings[i].add(occurrence),
+            None => {
+                let sig = &self.set.signatures()[signature];
+                self.by_signature.insert(signature, self.findings.len());
+                self.findings.push(Finding::new(signature, sig, occurrence));
+            }
+        }
+    }
+}
+
+/// At most `max` bytes of `text`, cut at a character boundary.
+pub(crate) fn truncate(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}

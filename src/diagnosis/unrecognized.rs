@@ -1,0 +1,135 @@
+//! Unrecognised failures: lines that look like a failure but that no signature knows.
+//!
+//! They are what a user must still read by eye, so they are kept few: boilerplate that only
+//! points at another error is skipped, repeats (BuildKit's error summary repeats the failing
+//! step's output) count once, and at most [`MAX_KEPT`] are kept.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+/// Most unrecognised lines kept per input.
+pub const MAX_KEPT: usize = 50;
+
+/// One unrecognised failure line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unrecognized {
+    pub line: u64,
+    /// Normalised, masked text.
+    pub text: String,
+    pub step: Option<String>,
+}
+
+fn failure_like() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r#"(?x)
+            ^\s*(?:error|ERROR|Error|fatal|FATAL|Fatal|panic|PANIC|FAIL|FAILED)(?:\[[^\]]*\])?(?::|!|\s-\s)
+            | ^npm\ (?:ERR!|error)\s
+            | ^\s*(?:Uncaught\ )?[A-Z][A-Za-z]*(?:Error|Exception)(?::\s|\ \[|$)
+            | ^Traceback\ \(most\ recent\ call\ last\)
+            | ^\s*\[(?:error|ERROR|fatal|FATAL|crit|CRIT)\]
+            | ^(?:error|fatal|critical):\s
+            | \blevel=(?:error|fatal)\b
+            | \bexit(?:ed)?\ (?:with\ )?(?:code|status)[:\ ]\ ?[1-9][0-9]*
+            | \breturned\ a\ non-zero\ code
+            | \berror\ TS[0-9]+:
+            | \bE(?:NOENT|ACCES|ADDRINUSE|CONNREFUSED|NOTFOUND|TIMEDOUT|PERM):\s
+            | \bSegmentation\ fault\b | \bOOMKilled\b | \bKilled\b$
+            | \bnet::ERR_[A-Z_]+
+            "#,
+        )
+        .expect("failure-like regex compiles")
+    })
+}
+
+/// Lines that look like failures but only point elsewhere.
+fn boilerplate() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r#"(?x)
+            ^npm\ (?:ERR!|error)\ (?:$|A\ complete\ log|\s*/root/\.npm|code\ |errno\ |path\ |workspace\ |location\ |command\ (?:failed|sh\ -c)|syscall\ |This\ is\ probably|Failed\ at|Exit\ status|Make\ sure|[a-z]+\ [^\s]+@[0-9])
+            | ^npm\ (?:ERR!|error)\s+$
+            | ^ERROR:\ failed\ to\ solve:\ |^ERROR:\ failed\ to\ build:
+            "#,
+        )
+        .expect("boilerplate regex compiles")
+    })
+}
+
+/// True when `text` reads like a failure.
+pub fn looks_like_failure(text: &str) -> bool {
+    text.len() >= 6 && failure_like().is_match(text) && !boilerplate().is_match(text)
+}
+
+/// Keeps the unrecognised lines of one input.
+#[derive(Debug, Default)]
+pub(super) struct Collector {
+    kept: Vec<Unrecognized>,
+    seen: HashSet<String>,
+    dropped: u64,
+}
+
+impl Collector {
+    /// Adds a line; false when it repeats one already kept.
+    pub fn add(&mut self, line: u64, text: String, step: Option<String>) -> bool {
+        let shape: String = text.trim().chars().map(|c| if c.is_ascii_digit() { '#' } else { c }).collect();
+        if !self.seen.insert(shape) {
+            return false;
+        }
+        if self.kept.len() < MAX_KEPT {
+            self.kept.push(Unrecognized { line, text, step });
+        } else {
+            self.dropped += 1;
+        }
+        true
+    }
+
+    pub fn items(&self) -> &[Unrecognized] {
+        &self.kept
+    }
+
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failure_lines() {
+        for line in [
+            "error: command 'cc' failed",
+            "npm ERR! Cannot read properties of undefined",
+            "npm error ERESOLVE unable to resolve dependency tree",
+            "TypeError: Cannot read properties of undefined (reading 'id')",
+            "Traceback (most recent call last):",
+            "[error]: Failed to start server",
+            "backend-1 exited with code 1",
+            "The command '/bin/sh -c make' returned a non-zero code: 2",
+            "ModuleNotFoundError: No module named 'swisseph'",
+        ] {
+            assert!(looks_like_failure(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn ordinary_lines() {
+        for line in [
+            "added 612 packages, and audited 613 packages in 21s",
+            "found 0 vulnerabilities",
+            "npm warn deprecated inflight@1.0.6",
+            "✓ handles error responses (3 ms)",
+            "npm error code ELIFECYCLE",
+            "npm error A complete log of this run can be found in: /root/.npm/_logs/x.log",
+            "exited with code 0",
+        ] {
+            assert!(!looks_like_failure(line), "{line}");
+        }
+    }
+}

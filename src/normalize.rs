@@ -1,0 +1,402 @@
+//! Normalising: a sanitised line → the text the tool printed, without the wrappers around it.
+//!
+//! Removes, in any combination: leading ISO-8601 timestamps (kubectl `--timestamps`, CI
+//! runners, DCDeploy), `[tag] ` prefixes (`[build]`, kubectl `--prefix`), compose's
+//! `service-1  | `, Docker BuildKit's `#12 3.456 ` and the bare `3.456 ` inside its error
+//! summary, the classic builder's `Step 5/12 : `, podman/buildah's `[1/2] STEP 6/10: `; and
+//! unwraps JSON log lines (Docker's json-file `log`, pino/winston/bunyan `msg`/`message`).
+//! Keeps track of the build step each line belongs to, so a finding can say where it happened.
+//!
+//! ```
+//! use logdoc::normalize::Normalizer;
+//! let mut n = Normalizer::default();
+//! n.normalize("#9 [production 4/9] RUN pip3 install pyswisseph");
+//! let line = n.normalize("#9 0.412 error: externally-managed-environment");
+//! assert_eq!(line.text, "error: externally-managed-environment");
+//! let step = line.step.unwrap();
+//! assert_eq!(n.step_name(step), "[production 4/9] RUN pip3 install pyswisseph");
+//! ```
+
+use std::collections::HashMap;
+
+/// A normalised line: the clean text and the build step it belongs to, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Normalized<'a> {
+    pub text: &'a str,
+    pub step: Option<usize>,
+}
+
+/// Stateful normaliser: one per input, fed every line in order.
+#[derive(Debug, Default)]
+pub struct Normalizer {
+    steps: Vec<String>,
+    step_index: HashMap<String, usize>,
+    /// BuildKit vertex number → step.
+    vertices: HashMap<u32, usize>,
+    /// Step of the classic builder or podman, until the next one starts.
+    current: Option<usize>,
+    /// Inside BuildKit's `------` error summary, and its step.
+    in_summary: bool,
+    summary_step: Option<usize>,
+    json_text: String,
+}
+
+impl Normalizer {
+    /// Normalises the next line of the input.
+    pub fn normalize<'a>(&'a mut self, line: &'a str) -> Normalized<'a> {
+        let text = strip_wrappers(line);
+        if text.starts_with('{') && text.trim_end().ends_with('}') {
+            if let Some(json) = json_message(text) {
+                self.json_text = json;
+                let step = self.current;
+                return Normalized { text: strip_wrappers(&self.json_text), step };
+            }
+        }
+        self.structural(text)
+    }
+
+    /// The name of step `index` (`[builder 6/9] RUN npm run build`, `Step 5/12 : RUN npm ci`).
+    pub fn step_name(&self, index: usize) -> &str {
+        self.steps.get(index).map(String::as_str).unwrap_or("")
+    }
+
+    fn step_id(&mut self, name: &str) -> usize {
+        if let Some(&i) = self.step_index.get(name) {
+            return i;
+        }
+        self.steps.push(name.to_string());
+        self.step_index.insert(name.to_string(), self.steps.len() - 1);
+        self.steps.len() - 1
+    }
+
+    fn structural<'a>(&mut self, text: &'a str) -> Normalized<'a> {
+        if text.trim_end() == "------" {
+            self.in_summary = !self.in_summary;
+            if !self.in_summary {
+                self.summary_step = None;
+            }
+            return Normalized { text, step: None };
+        }
+        if self.in_summary {
+            if let Some(header) = text.strip_prefix(" > ") {
+                let name = header.trim_end().trim_end_matches(':');
+                self.summary_step = Some(self.step_id(name));
+                return Normalized { text, step: self.summary_step };
+            }
+            // Older BuildKit repeats the output as `#0 0.512 text`, newer as `0.512 text`.
+            let body = buildkit_vertex(text).map_or(text, |(_, rest)| rest);
+            let body = strip_seconds(body).unwrap_or(body);
+            return Normalized { text: body, step: self.summary_step };
+        }
+        if let Some((vertex, rest)) = buildkit_vertex(text) {
+            if rest.starts_with('[') && rest.contains("] ") {
+                let step = self.step_id(rest.trim_end());
+                self.vertices.insert(vertex, step);
+                return Normalized { text: rest, step: Some(step) };
+            }
+            let step = self.vertices.get(&vertex).copied();
+            return Normalized { text: strip_seconds(rest).unwrap_or(rest), step };
+        }
+        if let Some(rest) = text.strip_prefix("Step ") {
+            if let Some((counter, instruction)) = rest.split_once(" : ") {
+                if is_counter(counter) {
+                    self.current = Some(self.step_id(text.trim_end()));
+                    return Normalized { text: instruction, step: self.current };
+                }
+            }
+        }
+        if let Some(instruction) = podman_step(text) {
+            self.current = Some(self.step_id(text.trim_end()));
+            return Normalized { text: instruction, step: self.current };
+        }
+        Normalized { text, step: self.current }
+    }
+}
+
+/// Strips timestamps, `[tag] ` and compose prefixes, in any order and combination.
+fn strip_wrappers(mut text: &str) -> &str {
+    for _ in 0..6 {
+        let before = text.len();
+        text = strip_timestamp(text);
+        text = strip_tag(text);
+        text = strip_compose(text);
+        if text.len() == before {
+            break;
+        }
+    }
+    text
+}
+
+fn digits(s: &[u8], at: usize, n: usize) -> bool {
+    s.len() >= at + n && s[at..at + n].iter().all(u8::is_ascii_digit)
+}
+
+/// `2025-12-18T12:14:03.123Z `, `2025-12-18 12:14:03,123 `, `2025-12-18T12:14:03+01:00 `.
+fn strip_timestamp(text: &str) -> &str {
+    let b = text.as_bytes();
+    let shaped = digits(b, 0, 4)
+        && b.get(4) == Some(&b'-')
+        && digits(b, 5, 2)
+        && b.get(7) == Some(&b'-')
+        && digits(b, 8, 2)
+        && matches!(b.get(10), Some(b'T' | b' '))
+        && digits(b, 11, 2)
+        && b.get(13) == Some(&b':')
+        && digits(b, 14, 2)
+        && b.get(16) == Some(&b':')
+        && digits(b, 17, 2);
+    if !shaped {
+        return text;
+    }
+    let mut i = 19;
+    if matches!(b.get(i), Some(b'.' | b',')) {
+        i += 1;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+    }
+    match b.get(i) {
+        Some(b'Z') => i += 1,
+        Some(b'+' | b'-') if digits(b, i + 1, 2) => {
+            i += 3;
+            if b.get(i) == Some(&b':') {
+                i += 1;
+            }
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+        }
+        _ => {}
+    }
+    match b.get(i) {
+        None => "",
+        Some(b' ' | b'\t') => text[i..].trim_start_matches([' ', '\t']),
+        _ => text,
+    }
+}
+
+/// `[build] `, `[pod/api-7d9/app] `, `[backend] ` (but not `[error]: ...` or `[1/2] STEP`).
+fn strip_tag(text: &str) -> &str {
+    let Some(rest) = text.strip_prefix('[') else { return text };
+    let Some(close) = rest.find(']') else { return text };
+    let tag = &rest[..close];
+    let after = &rest[close + 1..];
+    let tag_ok = (1..=64).contains(&tag.len())
+        && tag.bytes().all(|b| b.is_ascii_alphanumeric() || b"_./:@-".contains(&b))
+        && tag.bytes().any(|b| b.is_ascii_alphabetic());
+    if tag_ok && after.starts_with([' ', '\t']) {
+        after.trim_start_matches([' ', '\t'])
+    } else {
+        text
+    }
+}
+
+/// Compose's `backend-1  | `, older `backend_1  | `, or a padded `backend   | `.
+fn strip_compose(text: &str) -> &str {
+    let Some(bar) = text.get(..80.min(text.len())).and_then(|head| head.find('|')) else { return text };
+    let left = &text[..bar];
+    let name = left.trim_end_matches(' ');
+    let pad = left.len() - name.len();
+    if pad == 0 || name.is_empty() || !name.as_bytes()[0].is_ascii_alphanumeric() {
+        return text;
+    }
+    if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b)) {
+        return text;
+    }
+    let numbered = name
+        .rfind(['-', '_'])
+        .is_some_and(|i| i + 1 < name.len() && name[i + 1..].bytes().all(|b| b.is_ascii_digit()));
+    if !numbered && pad < 2 {
+        return text;
+    }
+    let rest = &text[bar + 1..];
+    rest.strip_prefix(' ').unwrap_or(rest)
+}
+
+/// `#12 rest` → (12, rest).
+fn buildkit_vertex(text: &str) -> Option<(u32, &str)> {
+    let rest = text.strip_prefix('#')?;
+    let n = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if n == 0 || n > 6 {
+        return None;
+    }
+    let vertex = rest[..n].parse().ok()?;
+    let after = &rest[n..];
+    match after.as_bytes().first() {
+        Some(b' ') => Some((vertex, &after[1..])),
+        None => Some((vertex, "")),
+        _ => None,
+    }
+}
+
+/// `3.456 text` → `text`; `12.3` alone → ``.
+fn strip_seconds(text: &str) -> Option<&str> {
+    let b = text.as_bytes();
+    let int = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if int == 0 || b.get(int) != Some(&b'.') {
+        return None;
+    }
+    let frac = b[int + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+    if frac == 0 {
+        return None;
+    }
+    let end = int + 1 + frac;
+    match b.get(end) {
+        None => Some(""),
+        Some(b' ') => Some(&text[end + 1..]),
+        _ => None,
+    }
+}
+
+/// `5/12`.
+fn is_counter(s: &str) -> bool {
+    s.split_once('/')
+        .is_some_and(|(a, b)| !a.is_empty() && !b.is_empty() && a.bytes().chain(b.bytes()).all(|c| c.is_ascii_digit()))
+}
+
+/// podman/buildah `[1/2] STEP 6/10: RUN ...` or `STEP 6/10: RUN ...` → the instruction.
+fn podman_step(text: &str) -> Option<&str> {
+    let rest = match text.strip_prefix('[') {
+        Some(r) => {
+            let (counter, after) = r.split_once("] ")?;
+            if !is_counter(counter) {
+                return None;
+            }
+            after
+        }
+        None => text,
+    };
+    let rest = rest.strip_prefix("STEP ")?;
+    let (counter, instruction) = rest.split_once(": ")?;
+    is_counter(counter).then_some(instruction)
+}
+
+/// The human text of a JSON log line, or `None` when it is not a JSON object.
+fn json_message(text: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let obj = value.as_object()?;
+    let string = |key: &str| obj.get(key).and_then(|v| v.as_str());
+    if let Some(log) = string("log") {
+        return Some(log.trim_end_matches(['\n', '\r']).to_string());
+    }
+    let message = string("msg").or_else(|| string("message"))?;
+    let mut out = String::new();
+    let level = match obj.get("level") {
+        Some(serde_json::Value::String(s)) => Some(s.to_ascii_lowercase()),
+        // pino/bunyan numeric levels
+        Some(serde_json::Value::Number(n)) => match n.as_u64() {
+            Some(60..) => Some("fatal".to_string()),
+            Some(50..=59) => Some("error".to_string()),
+            Some(40..=49) => Some("warn".to_string()),
+            _ => None,
+        },
+        _ => None,
+    };
+    if let Some(level) = level.filter(|l| matches!(l.as_str(), "error" | "fatal" | "warn" | "warning" | "critical")) {
+        out.push_str(&level);
+        out.push_str(": ");
+    }
+    out.push_str(message);
+    for key in ["err", "error"] {
+        match obj.get(key) {
+            Some(serde_json::Value::String(s)) => {
+                out.push(' ');
+                out.push_str(s);
+            }
+            Some(serde_json::Value::Object(e)) => {
+                for field in ["type", "name", "code", "message"] {
+                    if let Some(s) = e.get(field).and_then(|v| v.as_str()) {
+                        out.push(' ');
+                        out.push_str(s);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    // The message may itself hold several lines; matching is per line, so keep them on one.
+    Some(out.replace(['\n', '\r'], " "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(lines: &[&str]) -> Vec<String> {
+        let mut n = Normalizer::default();
+        lines.iter().map(|l| n.normalize(l).text.to_string()).collect()
+    }
+
+    #[test]
+    fn buildkit_output_and_summary() {
+        let got = texts(&[
+            "#12 [builder 6/9] RUN npm run build",
+            "#12 2.341 src/a.ts(1,10): error TS2305: x",
+            "#12 ERROR: process \"/bin/sh -c npm run build\" did not complete successfully: exit code: 2",
+            "------",
+            " > [builder 6/9] RUN npm run build:",
+            "2.341 src/a.ts(1,10): error TS2305: x",
+            "#0 2.342 second",
+            "------",
+            "3.14 is not stripped outside the summary",
+        ]);
+        assert_eq!(got[1], "src/a.ts(1,10): error TS2305: x");
+        assert_eq!(got[2], "ERROR: process \"/bin/sh -c npm run build\" did not complete successfully: exit code: 2");
+        assert_eq!(got[5], "src/a.ts(1,10): error TS2305: x");
+        assert_eq!(got[6], "second");
+        assert_eq!(got[8], "3.14 is not stripped outside the summary");
+    }
+
+    #[test]
+    fn steps_are_tracked() {
+        let mut n = Normalizer::default();
+        n.normalize("#7 [builder 3/9] RUN npm ci");
+        n.normalize("#8 [builder 4/9] COPY . .");
+        let step = n.normalize("#7 1.2 npm error code EUSAGE").step.unwrap();
+        assert_eq!(n.step_name(step), "[builder 3/9] RUN npm ci");
+        let classic = n.normalize("Step 5/12 : RUN npm ci");
+        assert_eq!(classic.text, "RUN npm ci");
+        let step = n.normalize("npm ERR! code EUSAGE").step.unwrap();
+        assert_eq!(n.step_name(step), "Step 5/12 : RUN npm ci");
+        let podman = n.normalize("[2/2] STEP 6/10: RUN npm run build");
+        assert_eq!(podman.text, "RUN npm run build");
+    }
+
+    #[test]
+    fn wrappers_are_removed() {
+        let got = texts(&[
+            "2025-12-18T12:14:03.123456789Z prisma:warn Prisma failed",
+            "2025-12-18 12:14:03 [error]: Failed to connect to database {",
+            "backend-1  | Error: ENOENT: no such file or directory",
+            "web_1     | listening",
+            "[build] [stage-1] npm ci",
+            "[pod/api-7d9f/app] 2025-12-18T12:14:03Z started",
+            "backend-1  | 2025-12-18T12:14:03+00:00 up",
+        ]);
+        assert_eq!(got[0], "prisma:warn Prisma failed");
+        assert_eq!(got[1], "[error]: Failed to connect to database {");
+        assert_eq!(got[2], "Error: ENOENT: no such file or directory");
+        assert_eq!(got[3], "listening");
+        assert_eq!(got[4], "npm ci");
+        assert_eq!(got[5], "started");
+        assert_eq!(got[6], "up");
+    }
+
+    #[test]
+    fn look_alikes_are_left_alone() {
+        let same = ["a | b", "x|y", "[1, 2] list", "#!/bin/sh", "# comment", "2025-12-18 is a date"];
+        assert_eq!(texts(&same), same);
+    }
+
+    #[test]
+    fn json_lines_are_unwrapped() {
+        let got = texts(&[
+            r#"{"log":"npm error code ELIFECYCLE\n","stream":"stderr","time":"2025-12-18T12:00:00Z"}"#,
+            r#"{"level":50,"time":1734523443000,"msg":"Failed to connect","err":{"type":"PrismaClientInitializationError","message":"libssl.so.1.1: cannot open"}}"#,
+            r#"{"level":"info","message":"listening on 3000"}"#,
+        ]);
+        assert_eq!(got[0], "npm error code ELIFECYCLE");
+        assert_eq!(got[1], "error: Failed to connect PrismaClientInitializationError libssl.so.1.1: cannot open");
+        assert_eq!(got[2], "listening on 3000");
+    }
+}

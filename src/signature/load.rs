@@ -1,0 +1,285 @@
+//! Loading signature files: the embedded default set, a user's files and folders, and the
+//! validation that names the file, line and field of every mistake.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use regex::Regex;
+
+use super::model::{Near, RawSignature, Signature};
+use super::template::placeholders;
+use super::SignatureError;
+
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin_signatures.rs"));
+}
+
+/// Where a signature came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Embedded in the binary from `signatures/<name>`.
+    Builtin(String),
+    /// Loaded from a file at run time.
+    File(PathBuf),
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Builtin(name) => write!(f, "builtin:{name}"),
+            Origin::File(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+/// The text of one signature file and where it came from.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub origin: Origin,
+    pub text: String,
+}
+
+/// The embedded default signature files.
+pub fn builtin_sources() -> Vec<SourceFile> {
+    builtin::BUILTIN
+        .iter()
+        .map(|(name, text)| SourceFile { origin: Origin::Builtin(name.to_string()), text: text.to_string() })
+        .collect()
+}
+
+/// Reads a signature file, or every `*.toml` in a folder (sorted by name).
+pub fn read_sources(path: &Path) -> Result<Vec<SourceFile>, SignatureError> {
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| SignatureError::new(&shown, format!("cannot read: {e}")))?;
+    let mut files = Vec::new();
+    if meta.is_dir() {
+        let entries = std::fs::read_dir(path).map_err(|e| SignatureError::new(&shown, format!("cannot list folder: {e}")))?;
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+            .collect();
+        paths.sort();
+        for p in paths {
+            files.extend(read_sources(&p)?);
+        }
+    } else {
+        let text = std::fs::read_to_string(path).map_err(|e| SignatureError::new(&shown, format!("cannot read: {e}")))?;
+        files.push(SourceFile { origin: Origin::File(path.to_path_buf()), text });
+    }
+    Ok(files)
+}
+
+/// A validated set of signatures, in load order, with unique ids.
+#[derive(Debug, Clone, Default)]
+pub struct SignatureSet {
+    signatures: Vec<Signature>,
+}
+
+impl SignatureSet {
+    /// The embedded default set.
+    pub fn builtin() -> Result<Self, Vec<SignatureError>> {
+        Self::from_sources(builtin_sources())
+    }
+
+    /// Parses and validates `sources`. A later file whose id repeats an id from another
+    /// *origin kind* (a user file over a built-in) replaces it; two files of the same kind with
+    /// one id are an error. Returns every problem found, not just the first.
+    pub fn from_sources(sources: Vec<SourceFile>) -> Result<Self, Vec<SignatureError>> {
+        let mut errors = Vec::new();
+        let mut signatures: Vec<Signature> = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for source in &sources {
+            match parse_signature(source) {
+                Ok(sig) => match seen.get(&sig.id) {
+                    Some(&at) if same_kind(&signatures[at].origin, &sig.origin) => {
+                        errors.push(
+                            SignatureError::new(&source.origin.to_string(), format!("duplicate id `{}`, already defined in {}; give one of them another id", sig.id, signatures[at].origin))
+                                .field("id")
+                                .line(line_of(&source.text, "id")),
+                        );
+                    }
+                    Some(&at) => signatures[at] = sig,
+                    None => {
+                        seen.insert(sig.id.clone(), signatures.len());
+                        signatures.push(sig);
+                    }
+                },
+                Err(mut e) => errors.append(&mut e),
+            }
+        }
+        if errors.is_empty() {
+            Ok(SignatureSet { signatures })
+        } else {
+            Err(errors)
+        }
+    }
+
+    pub fn signatures(&self) -> &[Signature] {
+        &self.signatures
+    }
+
+    pub fn len(&self) -> usize {
+        self.signatures.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.signatures.is_empty()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Signature> {
+        self.signatures.iter().find(|s| s.id == id)
+    }
+
+    /// Index of the signature with `id`.
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.signatures.iter().position(|s| s.id == id)
+    }
+}
+
+fn same_kind(a: &Origin, b: &Origin) -> bool {
+    matches!((a, b), (Origin::Builtin(_), Origin::Builtin(_)) | (Origin::File(_), Origin::File(_)))
+}
+
+/// 1-based line of the first line that assigns `key` (`key =` at the start of a line).
+fn line_of(text: &str, key: &str) -> Option<usize> {
+    text.lines().position(|l| {
+        let l = l.trim_start();
+        l.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('='))
+    })
+    .map(|i| i + 1)
+}
+
+/// 1-based line holding `needle` (for pointing at a regex or example).
+fn line_containing(text: &str, needle: &str) -> Option<usize> {
+    let first = needle.lines().find(|l| !l.trim().is_empty())?;
+    let at = text.find(first)?;
+    Some(text[..at].matches('\n').count() + 1)
+}
+
+fn line_at_offset(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+fn parse_signature(source: &SourceFile) -> Result<Signature, Vec<SignatureError>> {
+    let file = source.origin.to_string();
+    let raw: RawSignature = toml::from_str(&source.text).map_err(|e| {
+        let line = e.span().map(|s| line_at_offset(&source.text, s.start));
+        let message = e.message().trim().to_string();
+        vec![SignatureError::new(&file, message).line(line)]
+    })?;
+    let text = &source.text;
+    let mut errors = Vec::new();
+    let err = |field: &str, message: String, line: Option<usize>| SignatureError::new(&file, message).field(field).line(line);
+
+    if raw.id.is_empty() || !raw.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+        errors.push(err("id", format!("`{}` is not a valid id: use lowercase letters, digits and `-`", raw.id), line_of(text, "id")));
+    }
+    // Built-in files are named after their id, so a newcomer finds a signature by its id.
+    if let Origin::Builtin(name) = &source.origin {
+        let stem = name.trim_end_matches(".toml");
+        if stem != raw.id {
+            errors.push(err("id", format!("id `{}` differs from the file name `{stem}.toml`; name the file after the id", raw.id), line_of(text, "id")));
+        }
+    }
+    for (field, value) in [("title", &raw.title), ("summary", &raw.summary), ("fix", &raw.fix), ("prevention", &raw.prevention)] {
+        if value.trim().is_empty() {
+            errors.push(err(field, format!("`{field}` is empty: write it"), line_of(text, field)));
+        }
+    }
+    if raw.priority > 100 {
+        errors.push(err("priority", format!("priority {} is out of range 0–100", raw.priority), line_of(text, "priority")));
+    }
+    if raw.keywords.is_empty() || raw.keywords.iter().any(|k| k.trim().len() < 3) {
+        errors.push(err(
+            "keywords",
+            "give at least one keyword of 3 or more characters: the prefilter runs a signature's patterns only on lines containing one".into(),
+            line_of(text, "keywords"),
+        ));
+    }
+    if raw.patterns.is_empty() {
+        errors.push(err("patterns", "give at least one regex".into(), line_of(text, "patterns")));
+    }
+    let mut patterns = Vec::new();
+    for (i, p) in raw.patterns.iter().enumerate() {
+        match Regex::new(p) {
+            Ok(r) => patterns.push(r),
+            Err(e) => errors.push(err(&format!("patterns[{i}]"), format!("bad regex: {}", one_line(&e.to_string())), line_containing(text, p))),
+        }
+    }
+    let near = match &raw.near {
+        Some(n) => match Regex::new(&n.pattern) {
+            Ok(regex) if n.within >= 1 && n.within <= 200 => Some(Near { regex, within: n.within }),
+            Ok(_) => {
+                errors.push(err("near.within", format!("within = {} must be between 1 and 200 lines", n.within), line_of(text, "within")));
+                None
+            }
+            Err(e) => {
+                errors.push(err("near.pattern", format!("bad regex: {}", one_line(&e.to_string())), line_containing(text, &n.pattern)));
+                None
+            }
+        },
+        None => None,
+    };
+    let defined: Vec<&str> = patterns
+        .iter()
+        .chain(near.as_ref().map(|n| &n.regex))
+        .flat_map(|r| r.capture_names().flatten())
+        .collect();
+    for (field, template) in [("fix", Some(&raw.fix)), ("snippet", raw.snippet.as_ref())] {
+        let Some(template) = template else { continue };
+        for name in placeholders(template) {
+            if !defined.contains(&name) {
+                errors.push(err(
+                    field,
+                    format!("placeholder `{{{name}}}` is not a named capture of any pattern; add `(?P<{name}>...)` to a pattern, give a fallback `{{{name}|...}}`, or write `{{{{` for a literal brace"),
+                    line_containing(text, &format!("{{{name}")),
+                ));
+            }
+        }
+    }
+    for (i, ex) in raw.examples.iter().enumerate() {
+        for name in ex.captures.keys() {
+            if !defined.contains(&name.as_str()) {
+                errors.push(err(&format!("examples[{i}].captures"), format!("`{name}` is not a named capture of any pattern"), line_containing(text, name)));
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Signature {
+        id: raw.id,
+        title: raw.title.trim().to_string(),
+        severity: raw.severity,
+        category: raw.category,
+        tags: raw.tags,
+        priority: raw.priority,
+        explains: raw.explains,
+        keywords: raw.keywords,
+        patterns,
+        near,
+        summary: raw.summary.trim().to_string(),
+        fix: raw.fix.trim().to_string(),
+        snippet: raw.snippet.map(|s| s.trim_matches('\n').to_string()),
+        prevention: raw.prevention.trim().to_string(),
+        references: raw.references,
+        examples: raw.examples,
+        counter_examples: raw.counter_examples.into_iter().map(|c| c.log).collect(),
+        origin: source.origin.clone(),
+    })
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_set_loads() {
+        let set = SignatureSet::builtin().unwrap_or_else(|e| panic!("{e:#?}"));
+        assert!(set.get("pep668-externally-managed").is_some());
+    }
+}

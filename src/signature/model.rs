@@ -1,0 +1,145 @@
+//! The signature model: the TOML shape ([`RawSignature`]) and its compiled form ([`Signature`]).
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+/// How bad a finding is. Ordered: `Info < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// Where in the life of a deployment the failure belongs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    Build,
+    Runtime,
+    Config,
+    Network,
+    Security,
+    Database,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Build => "build",
+            Category::Runtime => "runtime",
+            Category::Config => "config",
+            Category::Network => "network",
+            Category::Security => "security",
+            Category::Database => "database",
+        }
+    }
+}
+
+/// A signature file as written, before validation.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSignature {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub category: Category,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default = "default_priority")]
+    pub priority: u8,
+    #[serde(default)]
+    pub explains: Vec<String>,
+    pub keywords: Vec<String>,
+    pub patterns: Vec<String>,
+    pub near: Option<RawNear>,
+    pub summary: String,
+    pub fix: String,
+    pub snippet: Option<String>,
+    pub prevention: String,
+    #[serde(default)]
+    pub references: Vec<String>,
+    #[serde(default)]
+    pub examples: Vec<Example>,
+    #[serde(default)]
+    pub counter_examples: Vec<CounterExample>,
+}
+
+fn default_priority() -> u8 {
+    50
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawNear {
+    pub pattern: String,
+    pub within: u32,
+}
+
+/// A log excerpt the signature must recognise, with the captures of its first matching line.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    pub log: String,
+    #[serde(default)]
+    pub captures: std::collections::BTreeMap<String, String>,
+}
+
+/// A look-alike excerpt the signature must not fire on.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CounterExample {
+    pub log: String,
+}
+
+/// A second pattern that must appear within `within` lines (before or after) of the first.
+#[derive(Debug, Clone)]
+pub struct Near {
+    pub regex: Regex,
+    pub within: u32,
+}
+
+/// A validated, compiled signature.
+#[derive(Debug, Clone)]
+pub struct Signature {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub category: Category,
+    pub tags: Vec<String>,
+    pub priority: u8,
+    pub explains: Vec<String>,
+    pub keywords: Vec<String>,
+    pub patterns: Vec<Regex>,
+    pub near: Option<Near>,
+    pub summary: String,
+    pub fix: String,
+    pub snippet: Option<String>,
+    pub prevention: String,
+    pub references: Vec<String>,
+    pub examples: Vec<Example>,
+    pub counter_examples: Vec<String>,
+    /// Where the signature was loaded from.
+    pub origin: super::Origin,
+}
+
+impl Signature {
+    /// Every named capture group any of the signature's regexes defines.
+    pub fn capture_names(&self) -> impl Iterator<Item = &str> {
+        self.patterns
+            .iter()
+            .chain(self.near.as_ref().map(|n| &n.regex))
+            .flat_map(|r| r.capture_names().flatten())
+    }
+}

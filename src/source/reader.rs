@@ -1,0 +1,185 @@
+//! A bounded line reader: large reads, memchr line splitting, and a hard cap on line length.
+//!
+//! Lines are handed out as borrowed byte slices, so reading allocates nothing per line. A
+//! line longer than the cap is cut at the cap and flagged; the rest of it, up to its newline,
+//! is skipped without being held in memory, and its length is reported.
+
+use std::io::{self, Read};
+
+/// Default longest line kept whole (bytes). Longer lines are truncated and flagged.
+pub const DEFAULT_MAX_LINE: usize = 1 << 20;
+const INITIAL_CAPACITY: usize = 64 * 1024;
+
+/// One line as read: its bytes without the `\n`, and how many bytes were cut off its end.
+#[derive(Debug, Clone, Copy)]
+pub struct RawLine<'a> {
+    pub bytes: &'a [u8],
+    /// Bytes dropped because the line exceeded the cap (0 when whole).
+    pub cut: u64,
+}
+
+/// Splits a byte stream into lines of at most `max_line` bytes.
+pub struct LineReader<R> {
+    inner: R,
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    eof: bool,
+    max_line: usize,
+}
+
+impl<R: Read> LineReader<R> {
+    pub fn new(inner: R) -> Self {
+        Self::with_max_line(inner, DEFAULT_MAX_LINE)
+    }
+
+    pub fn with_max_line(inner: R, max_line: usize) -> Self {
+        let max_line = max_line.max(1);
+        LineReader { inner, buf: vec![0; INITIAL_CAPACITY.min(max_line + 1).max(4096)], start: 0, end: 0, eof: false, max_line }
+    }
+
+    /// The next line, or `None` at the end of input.
+    pub fn next_line(&mut self) -> io::Result<Option<RawLine<'_>>> {
+        loop {
+            if let Some(pos) = memchr::memchr(b'\n', &self.buf[self.start..self.end]) {
+                if pos <= self.max_line {
+                    let line = self.start..self.start + pos;
+                    self.start += pos + 1;
+                    return Ok(Some(RawLine { bytes: &self.buf[line], cut: 0 }));
+                }
+            }
+            let pending = self.end - self.start;
+            if pending > self.max_line {
+                return self.emit_truncated();
+            }
+            if self.eof {
+                if pending == 0 {
+                    return Ok(None);
+                }
+                let line = self.start..self.end;
+                self.start = self.end;
+                return Ok(Some(RawLine { bytes: &self.buf[line], cut: 0 }));
+            }
+            self.fill()?;
+        }
+    }
+
+    /// Emits the first `max_line` bytes of an over-long line, then skips to its newline.
+    fn emit_truncated(&mut self) -> io::Result<Option<RawLine<'_>>> {
+        self.compact();
+        let keep = self.max_line;
+        let mut cut = 0u64;
+        let mut scan = keep;
+        // Skip the rest of the line, overwriting skipped bytes with new reads behind the kept part.
+        let rest_from = loop {
+            if let Some(pos) = memchr::memchr(b'\n', &self.buf[scan..self.end]) {
+                cut += pos as u64;
+                break scan + pos + 1;
+            }
+            cut += (self.end - scan) as u64;
+            if self.eof || self.read_more(keep)? == 0 {
+                self.eof = true;
+                self.end = self.end.max(keep);
+                break self.end;
+            }
+            scan = keep;
+        };
+        let rest_len = self.end - rest_from;
+        self.buf.copy_within(rest_from..self.end, keep);
+        self.start = keep;
+        self.end = keep + rest_len;
+        Ok(Some(RawLine { bytes: &self.buf[..keep], cut }))
+    }
+
+    /// Moves the unread bytes to the front of the buffer.
+    fn compact(&mut self) {
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+    }
+
+    /// Reads into the buffer at `at` (setting `end` after what was read); returns bytes read.
+    fn read_more(&mut self, at: usize) -> io::Result<usize> {
+        loop {
+            match self.inner.read(&mut self.buf[at..]) {
+                Ok(n) => {
+                    self.end = at + n;
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    fn fill(&mut self) -> io::Result<()> {
+        self.compact();
+        if self.end == self.buf.len() {
+            // Grow by doubling, up to one byte more than the longest line kept whole.
+            let len = (self.buf.len() * 2).min(self.max_line + 1 + 4096);
+            self.buf.resize(len, 0);
+        }
+        if self.read_more(self.end)? == 0 {
+            self.eof = true;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that hands out at most `n` bytes per read, to exercise every boundary.
+    struct Trickle<'a>(&'a [u8], usize);
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let n = self.1.min(out.len()).min(self.0.len());
+            out[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    fn lines(input: &[u8], chunk: usize, max: usize) -> Vec<(String, u64)> {
+        let mut r = LineReader::with_max_line(Trickle(input, chunk), max);
+        let mut out = Vec::new();
+        while let Some(l) = r.next_line().unwrap() {
+            out.push((String::from_utf8_lossy(l.bytes).into_owned(), l.cut));
+        }
+        out
+    }
+
+    #[test]
+    fn splits_lines_at_every_chunk_size() {
+        let input = b"one\ntwo\n\nthree";
+        for chunk in [1, 2, 3, 5, 64, 100_000] {
+            let got = lines(input, chunk, 1 << 20);
+            let texts: Vec<_> = got.iter().map(|(t, _)| t.as_str()).collect();
+            assert_eq!(texts, ["one", "two", "", "three"], "chunk {chunk}");
+        }
+    }
+
+    #[test]
+    fn long_lines_are_cut_and_flagged_without_losing_the_next() {
+        let mut input = vec![b'x'; 100_000];
+        input.extend_from_slice(b"\nafter\n");
+        for chunk in [7, 4096, 1 << 20] {
+            let got = lines(&input, chunk, 1000);
+            assert_eq!(got.len(), 2, "chunk {chunk}");
+            assert_eq!(got[0].0.len(), 1000);
+            assert_eq!(got[0].1, 99_000);
+            assert_eq!(got[1], ("after".to_string(), 0));
+        }
+    }
+
+    #[test]
+    fn long_last_line_without_newline() {
+        let input = vec![b'y'; 5000];
+        let got = lines(&input, 333, 1000);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].1, 4000);
+    }
+}

@@ -1,0 +1,341 @@
+//! Sanitising: raw log bytes → clean text plus the log's own colours.
+//!
+//! Everything a log can carry that would act on a terminal is removed here, before any other
+//! part of logdoc sees the line: OSC (titles, clipboard writes, hyperlinks), DCS/APC/PM/SOS
+//! strings, every CSI except SGR colours, C0 controls except tab, DEL, and C1 controls. SGR
+//! colours are kept as [`StyleSpan`]s over the clean text, never as bytes. Tabs become spaces
+//! (8-column stops), `\b` deletes the previous character, a `\r` inside a line starts a new
+//! progress frame and the last frame wins, a trailing CR (CRLF) is dropped, and invalid UTF-8
+//! becomes U+FFFD. Lines with none of these bytes take a fast path that only validates UTF-8.
+//!
+//! ```
+//! use logdoc::source::Sanitizer;
+//! let mut s = Sanitizer::default();
+//! let line = s.sanitize(b"npm \x1b[31mERR!\x1b[0m code 1\x1b]0;pwned\x07\r\n");
+//! assert_eq!(line.text, "npm ERR! code 1");
+//! assert_eq!(line.spans.len(), 1);
+//! ```
+
+/// A colour as a log may set it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Color {
+    /// One of the 256 indexed colours (0–15 are the basic and bright ones).
+    Indexed(u8),
+    Rgb(u8, u8, u8),
+}
+
+/// The SGR attributes logdoc keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Sgr {
+    pub fg: Option<Color>,
+    pub bg: Option<Color>,
+    pub bold: bool,
+    pub dim: bool,
+    pub italic: bool,
+    pub underline: bool,
+}
+
+impl Sgr {
+    fn is_plain(&self) -> bool {
+        *self == Sgr::default()
+    }
+}
+
+/// `style` applies to the clean text's bytes `start..end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StyleSpan {
+    pub start: usize,
+    pub end: usize,
+    pub style: Sgr,
+}
+
+/// A sanitised line, borrowed from the [`Sanitizer`] until its next call.
+#[derive(Debug, Clone, Copy)]
+pub struct Sanitized<'a> {
+    pub text: &'a str,
+    pub spans: &'a [StyleSpan],
+}
+
+/// Reusable sanitiser: one per reading thread, so no line allocates once buffers have grown.
+#[derive(Default)]
+pub struct Sanitizer {
+    parser: vte::Parser,
+    sink: Sink,
+}
+
+impl Sanitizer {
+    /// Sanitises one line (without its `\n`).
+    pub fn sanitize(&mut self, line: &[u8]) -> Sanitized<'_> {
+        let line = trim_cr(line);
+        self.sink.reset();
+        if is_plain(line) {
+            // SAFETY-free fast path: `is_plain` proved the bytes are valid UTF-8.
+            if let Ok(text) = std::str::from_utf8(line) {
+                self.sink.out.push_str(text);
+                return self.sink.view();
+            }
+        }
+        self.parser = vte::Parser::new();
+        self.parser.advance(&mut self.sink, line);
+        if ends_with_partial_utf8(line) {
+            self.sink.print_char(char::REPLACEMENT_CHARACTER);
+        }
+        self.sink.close_span();
+        self.sink.view()
+    }
+}
+
+fn trim_cr(mut line: &[u8]) -> &[u8] {
+    while let [rest @ .., b'\r'] = line {
+        line = rest;
+    }
+    line
+}
+
+/// True when the line has no control byte, no DEL, no C1 character, and is valid UTF-8.
+fn is_plain(line: &[u8]) -> bool {
+    if !line.iter().all(|&b| b >= 0x20 && b != 0x7f) {
+        return false;
+    }
+    if std::str::from_utf8(line).is_err() {
+        return false;
+    }
+    // U+0080..=U+009F are encoded as C2 80..=C2 9F.
+    !memchr::memchr_iter(0xC2, line).any(|i| line.get(i + 1).is_some_and(|b| (0x80..=0x9f).contains(b)))
+}
+
+/// True when the last bytes start a UTF-8 sequence that the line cuts short.
+fn ends_with_partial_utf8(line: &[u8]) -> bool {
+    let tail = &line[line.len().saturating_sub(3)..];
+    for (i, &b) in tail.iter().enumerate().rev() {
+        if b & 0xC0 == 0x80 {
+            continue; // continuation byte: keep looking for the lead
+        }
+        let need = match b {
+            0xC2..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF4 => 4,
+            _ => return false,
+        };
+        return tail.len() - i < need;
+    }
+    false
+}
+
+#[derive(Default)]
+struct Sink {
+    out: String,
+    spans: Vec<StyleSpan>,
+    style: Sgr,
+    span_start: usize,
+    /// Column (in chars) of the end of `out`, for tab stops.
+    col: usize,
+    /// A `\r` was seen: the next printed character starts a new frame.
+    pending_cr: bool,
+}
+
+impl Sink {
+    fn reset(&mut self) {
+        self.out.clear();
+        self.spans.clear();
+        self.style = Sgr::default();
+        self.span_start = 0;
+        self.col = 0;
+        self.pending_cr = false;
+    }
+
+    fn view(&self) -> Sanitized<'_> {
+        Sanitized { text: &self.out, spans: &self.spans }
+    }
+
+    fn close_span(&mut self) {
+        if !self.style.is_plain() && self.out.len() > self.span_start {
+            self.spans.push(StyleSpan { start: self.span_start, end: self.out.len(), style: self.style });
+        }
+        self.span_start = self.out.len();
+    }
+
+    fn start_frame(&mut self) {
+        if self.pending_cr {
+            self.pending_cr = false;
+            self.out.clear();
+            self.spans.clear();
+            self.span_start = 0;
+            self.col = 0;
+        }
+    }
+
+    fn print_char(&mut self, c: char) {
+        self.start_frame();
+        self.out.push(c);
+        self.col += 1;
+    }
+
+    fn set_style(&mut self, style: Sgr) {
+        if style != self.style {
+            self.close_span();
+            self.style = style;
+        }
+    }
+
+    fn backspace(&mut self) {
+        if let Some(c) = self.out.pop() {
+            self.col = self.col.saturating_sub(1);
+            let len = self.out.len();
+            let _ = c;
+            self.spans.retain_mut(|s| {
+                s.end = s.end.min(len);
+                s.start < s.end
+            });
+            self.span_start = self.span_start.min(len);
+        }
+    }
+
+    fn apply_sgr(&mut self, params: &vte::Params) {
+        let mut style = self.style;
+        let mut iter = params.iter();
+        let mut any = false;
+        while let Some(param) = iter.next() {
+            any = true;
+            let code = param.first().copied().unwrap_or(0);
+            match code {
+                0 => style = Sgr::default(),
+                1 => style.bold = true,
+                2 => style.dim = true,
+                3 => style.italic = true,
+                4 => style.underline = true,
+                22 => {
+                    style.bold = false;
+                    style.dim = false;
+                }
+                23 => style.italic = false,
+                24 => style.underline = false,
+                30..=37 => style.fg = Some(Color::Indexed((code - 30) as u8)),
+                39 => style.fg = None,
+                40..=47 => style.bg = Some(Color::Indexed((code - 40) as u8)),
+                49 => style.bg = None,
+                90..=97 => style.fg = Some(Color::Indexed((code - 90 + 8) as u8)),
+                100..=107 => style.bg = Some(Color::Indexed((code - 100 + 8) as u8)),
+                38 | 48 => {
+                    // Either `38;5;n` / `38;2;r;g;b` as separate params, or `38:5:n` as subparams.
+                    let rest: Vec<u16> = if param.len() > 1 {
+                        param[1..].to_vec()
+                    } else {
+                        let kind = iter.next().and_then(|p| p.first().copied());
+                        match kind {
+                            Some(5) => iter.next().map(|p| vec![5, p.first().copied().unwrap_or(0)]).unwrap_or_default(),
+                            Some(2) => {
+                                let mut v = vec![2];
+                                for _ in 0..3 {
+                                    v.push(iter.next().and_then(|p| p.first().copied()).unwrap_or(0));
+                                }
+                                v
+                            }
+                            _ => Vec::new(),
+                        }
+                    };
+                    let color = match rest.as_slice() {
+                        [5, n, ..] => Some(Color::Indexed(*n as u8)),
+                        [2, r, g, b] | [2, _, r, g, b] => Some(Color::Rgb(*r as u8, *g as u8, *b as u8)),
+                        _ => None,
+                    };
+                    if code == 38 {
+                        style.fg = color;
+                    } else {
+                        style.bg = color;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !any {
+            style = Sgr::default();
+        }
+        self.set_style(style);
+    }
+}
+
+impl vte::Perform for Sink {
+    fn print(&mut self, c: char) {
+        if c == '\u{7f}' || ('\u{80}'..='\u{9f}').contains(&c) {
+            return; // DEL and C1 controls, even when properly encoded
+        }
+        self.print_char(c);
+    }
+
+    fn execute(&mut self, byte: u8) {
+        match byte {
+            b'\t' => {
+                self.start_frame();
+                let spaces = 8 - self.col % 8;
+                for _ in 0..spaces {
+                    self.out.push(' ');
+                }
+                self.col += spaces;
+            }
+            b'\r' => self.pending_cr = true,
+            0x08 => self.backspace(),
+            _ => {} // every other C0/C1 control is dropped
+        }
+    }
+
+    fn csi_dispatch(&mut self, params: &vte::Params, intermediates: &[u8], ignore: bool, action: char) {
+        if action == 'm' && intermediates.is_empty() && !ignore {
+            self.apply_sgr(params);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clean(bytes: &[u8]) -> String {
+        Sanitizer::default().sanitize(bytes).text.to_string()
+    }
+
+    #[test]
+    fn plain_lines_pass_through() {
+        assert_eq!(clean(b"#12 3.456 added 612 packages"), "#12 3.456 added 612 packages");
+        assert_eq!(clean("× This environment is externally managed".as_bytes()), "× This environment is externally managed");
+    }
+
+    #[test]
+    fn colours_become_spans_over_clean_text() {
+        let mut s = Sanitizer::default();
+        let line = s.sanitize(b"\x1b[1;31merror\x1b[0m TS2305: \x1b[38;5;208mx\x1b[m");
+        assert_eq!(line.text, "error TS2305: x");
+        assert_eq!(line.spans.len(), 2);
+        assert_eq!(line.spans[0].style.fg, Some(Color::Indexed(1)));
+        assert!(line.spans[0].style.bold);
+        assert_eq!(&line.text[line.spans[1].start..line.spans[1].end], "x");
+        assert_eq!(line.spans[1].style.fg, Some(Color::Indexed(208)));
+    }
+
+    #[test]
+    fn hostile_sequences_are_removed() {
+        assert_eq!(clean(b"a\x1b]52;c;ZXZpbA==\x07b"), "ab");
+        assert_eq!(clean(b"a\x1b]0;title\x1b\\b"), "ab");
+        assert_eq!(clean(b"a\x1b[2J\x1b[H\x1b[10;5Hb"), "ab");
+        assert_eq!(clean(b"a\x1bP1$qm\x1b\\b"), "ab");
+        assert_eq!(clean("a\u{9b}31mb".as_bytes()), "a31mb");
+        assert_eq!(clean(b"a\x9b31mb"), "a31mb");
+        assert_eq!(clean(b"a\x00b\x07c\x7fd"), "abcd");
+        assert_eq!(clean(b"unterminated \x1b]8;;http://x"), "unterminated ");
+    }
+
+    #[test]
+    fn carriage_returns_keep_the_last_frame() {
+        assert_eq!(clean(b"10%\r50%\r100% done"), "100% done");
+        assert_eq!(clean(b"done\r\n"), "done");
+        assert_eq!(clean(b"frame one\r"), "frame one");
+    }
+
+    #[test]
+    fn tabs_backspace_and_invalid_utf8() {
+        assert_eq!(clean(b"a\tb"), "a       b");
+        assert_eq!(clean(b"abc\x08\x08d"), "ad");
+        assert_eq!(clean(b"ok \xff\xfe end"), "ok \u{fffd}\u{fffd} end");
+        assert_eq!(clean(b"cut \xe2\x82"), "cut \u{fffd}");
+    }
+}
