@@ -89,6 +89,8 @@ pub enum SignaturesAction {
     List,
     /// Show one signature in full
     Show { id: String },
+    /// Print every signature's line regexes, one per line (for `rg -f` comparisons)
+    Patterns,
     /// Validate signature files and run their examples and counter-examples
     Check {
         /// Files or folders to check (added to the loaded set)

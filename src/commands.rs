@@ -36,8 +36,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 /// Loads the built-in set (unless left out) plus the user's files.
-pub fn load_set(args: &SetArgs, extra: &[std::path::PathBuf]) -> Result<SignatureSet, Vec<SignatureError>> {
-    let mut sources = if args.no_builtin { Vec::new() } else { signature::builtin_sources() };
+pub fn load_set(
+    args: &SetArgs,
+    extra: &[std::path::PathBuf],
+) -> Result<SignatureSet, Vec<SignatureError>> {
+    let mut sources = if args.no_builtin {
+        Vec::new()
+    } else {
+        signature::builtin_sources()
+    };
     let mut errors = Vec::new();
     for path in args.signatures.iter().chain(extra) {
         match signature::load::read_sources(path) {
@@ -75,9 +82,14 @@ fn report_command(cli: &Cli) -> anyhow::Result<ExitCode> {
         cli.inputs.iter().map(|s| InputSpec::parse(s)).collect()
     };
     if cli.tui {
-        eprintln!("logdoc: the interactive view is not available in this build; printing the report");
+        eprintln!(
+            "logdoc: the interactive view is not available in this build; printing the report"
+        );
     }
-    let options = ScanOptions { redact: !cli.no_redact, ..Default::default() };
+    let options = ScanOptions {
+        redact: !cli.no_redact,
+        ..Default::default()
+    };
     let show_progress = io::stderr().is_terminal();
     let mut scans = Vec::new();
     for spec in &specs {
@@ -85,7 +97,11 @@ fn report_command(cli: &Cli) -> anyhow::Result<ExitCode> {
         let scan = scan::scan(input, Arc::clone(&set), &options, |bytes, elapsed| {
             if show_progress {
                 let mb = bytes as f64 / 1e6;
-                eprint!("\rlogdoc: scanning {}: {mb:.0} MB ({:.0} MB/s)\x1b[K", spec.name(), mb / elapsed.as_secs_f64());
+                eprint!(
+                    "\rlogdoc: scanning {}: {mb:.0} MB ({:.0} MB/s)\x1b[K",
+                    spec.name(),
+                    mb / elapsed.as_secs_f64()
+                );
             }
         });
         if show_progress {
@@ -93,11 +109,16 @@ fn report_command(cli: &Cli) -> anyhow::Result<ExitCode> {
         }
         scans.push(scan?);
     }
-    let inputs: Vec<ReportInput<'_>> = scans.iter().map(|scan| ReportInput { scan, set: &set }).collect();
+    let inputs: Vec<ReportInput<'_>> = scans
+        .iter()
+        .map(|scan| ReportInput { scan, set: &set })
+        .collect();
     let color = match cli.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ColorChoice::Auto => {
+            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
@@ -125,6 +146,14 @@ fn signatures(action: &SignaturesAction, args: &SetArgs) -> anyhow::Result<ExitC
             };
             show(sig, &mut out)
         }
+        SignaturesAction::Patterns => {
+            let set = load_or_report(args)?;
+            set.signatures()
+                .iter()
+                .flat_map(|s| &s.patterns)
+                .try_for_each(|p| writeln!(out, "{}", p.as_str()))
+                .and_then(|()| out.flush())
+        }
         SignaturesAction::Check { paths } => return check(args, paths, &mut out),
     };
     match result {
@@ -137,20 +166,39 @@ fn signatures(action: &SignaturesAction, args: &SetArgs) -> anyhow::Result<ExitC
 }
 
 fn list(set: &SignatureSet, out: &mut dyn Write) -> io::Result<()> {
-    let width = set.signatures().iter().map(|s| s.id.len()).max().unwrap_or(2);
+    let width = set
+        .signatures()
+        .iter()
+        .map(|s| s.id.len())
+        .max()
+        .unwrap_or(2);
     for sig in set.signatures() {
         let origin = match &sig.origin {
             Origin::Builtin(_) => "builtin".to_string(),
             Origin::File(p) => p.display().to_string(),
         };
-        writeln!(out, "{:<width$}  {:<7}  {:<8}  {}  ({origin})", sig.id, sig.severity.as_str(), sig.category.as_str(), sig.title)?;
+        writeln!(
+            out,
+            "{:<width$}  {:<7}  {:<8}  {}  ({origin})",
+            sig.id,
+            sig.severity.as_str(),
+            sig.category.as_str(),
+            sig.title
+        )?;
     }
     out.flush()
 }
 
 fn show(sig: &signature::Signature, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{}  [{}]", sig.title, sig.id)?;
-    writeln!(out, "severity {} · category {} · priority {} · from {}", sig.severity.as_str(), sig.category.as_str(), sig.priority, sig.origin)?;
+    writeln!(
+        out,
+        "severity {} · category {} · priority {} · from {}",
+        sig.severity.as_str(),
+        sig.category.as_str(),
+        sig.priority,
+        sig.origin
+    )?;
     if !sig.tags.is_empty() {
         writeln!(out, "tags: {}", sig.tags.join(", "))?;
     }
@@ -159,7 +207,12 @@ fn show(sig: &signature::Signature, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "pattern: {}", p.as_str())?;
     }
     if let Some(near) = &sig.near {
-        writeln!(out, "near (within {} lines): {}", near.within, near.regex.as_str())?;
+        writeln!(
+            out,
+            "near (within {} lines): {}",
+            near.within,
+            near.regex.as_str()
+        )?;
     }
     if !sig.explains.is_empty() {
         writeln!(out, "explains: {}", sig.explains.join(", "))?;
@@ -172,11 +225,20 @@ fn show(sig: &signature::Signature, out: &mut dyn Write) -> io::Result<()> {
     for r in &sig.references {
         writeln!(out, "Reference: {r}")?;
     }
-    writeln!(out, "\n{} example(s), {} counter-example(s)", sig.examples.len(), sig.counter_examples.len())?;
+    writeln!(
+        out,
+        "\n{} example(s), {} counter-example(s)",
+        sig.examples.len(),
+        sig.counter_examples.len()
+    )?;
     out.flush()
 }
 
-fn check(args: &SetArgs, paths: &[std::path::PathBuf], out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+fn check(
+    args: &SetArgs,
+    paths: &[std::path::PathBuf],
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
     let set = match load_set(args, paths) {
         Ok(set) => Arc::new(set),
         Err(errors) => {
@@ -192,13 +254,26 @@ fn check(args: &SetArgs, paths: &[std::path::PathBuf], out: &mut dyn Write) -> a
     for e in &errors {
         writeln!(out, "{e}")?;
     }
-    let examples: usize = set.signatures().iter().map(|s| s.examples.len() + s.counter_examples.len()).sum();
+    let examples: usize = set
+        .signatures()
+        .iter()
+        .map(|s| s.examples.len() + s.counter_examples.len())
+        .sum();
     if errors.is_empty() {
-        writeln!(out, "{} signatures, {examples} examples and counter-examples: all pass", set.len())?;
+        writeln!(
+            out,
+            "{} signatures, {examples} examples and counter-examples: all pass",
+            set.len()
+        )?;
         out.flush()?;
         Ok(ExitCode::SUCCESS)
     } else {
-        writeln!(out, "{} problem(s) in {} signatures", errors.len(), set.len())?;
+        writeln!(
+            out,
+            "{} problem(s) in {} signatures",
+            errors.len(),
+            set.len()
+        )?;
         out.flush()?;
         Ok(ExitCode::from(EXIT_FOUND))
     }

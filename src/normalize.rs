@@ -49,7 +49,10 @@ impl Normalizer {
             if let Some(json) = json_message(text) {
                 self.json_text = json;
                 let step = self.current;
-                return Normalized { text: strip_wrappers(&self.json_text), step };
+                return Normalized {
+                    text: strip_wrappers(&self.json_text),
+                    step,
+                };
             }
         }
         self.structural(text)
@@ -65,7 +68,8 @@ impl Normalizer {
             return i;
         }
         self.steps.push(name.to_string());
-        self.step_index.insert(name.to_string(), self.steps.len() - 1);
+        self.step_index
+            .insert(name.to_string(), self.steps.len() - 1);
         self.steps.len() - 1
     }
 
@@ -81,35 +85,56 @@ impl Normalizer {
             if let Some(header) = text.strip_prefix(" > ") {
                 let name = header.trim_end().trim_end_matches(':');
                 self.summary_step = Some(self.step_id(name));
-                return Normalized { text, step: self.summary_step };
+                return Normalized {
+                    text,
+                    step: self.summary_step,
+                };
             }
             // Older BuildKit repeats the output as `#0 0.512 text`, newer as `0.512 text`.
             let body = buildkit_vertex(text).map_or(text, |(_, rest)| rest);
             let body = strip_seconds(body).unwrap_or(body);
-            return Normalized { text: body, step: self.summary_step };
+            return Normalized {
+                text: body,
+                step: self.summary_step,
+            };
         }
         if let Some((vertex, rest)) = buildkit_vertex(text) {
             if rest.starts_with('[') && rest.contains("] ") {
                 let step = self.step_id(rest.trim_end());
                 self.vertices.insert(vertex, step);
-                return Normalized { text: rest, step: Some(step) };
+                return Normalized {
+                    text: rest,
+                    step: Some(step),
+                };
             }
             let step = self.vertices.get(&vertex).copied();
-            return Normalized { text: strip_seconds(rest).unwrap_or(rest), step };
+            return Normalized {
+                text: strip_seconds(rest).unwrap_or(rest),
+                step,
+            };
         }
         if let Some(rest) = text.strip_prefix("Step ") {
             if let Some((counter, instruction)) = rest.split_once(" : ") {
                 if is_counter(counter) {
                     self.current = Some(self.step_id(text.trim_end()));
-                    return Normalized { text: instruction, step: self.current };
+                    return Normalized {
+                        text: instruction,
+                        step: self.current,
+                    };
                 }
             }
         }
         if let Some(instruction) = podman_step(text) {
             self.current = Some(self.step_id(text.trim_end()));
-            return Normalized { text: instruction, step: self.current };
+            return Normalized {
+                text: instruction,
+                step: self.current,
+            };
         }
-        Normalized { text, step: self.current }
+        Normalized {
+            text,
+            step: self.current,
+        }
     }
 }
 
@@ -177,12 +202,18 @@ fn strip_timestamp(text: &str) -> &str {
 
 /// `[build] `, `[pod/api-7d9/app] `, `[backend] ` (but not `[error]: ...` or `[1/2] STEP`).
 fn strip_tag(text: &str) -> &str {
-    let Some(rest) = text.strip_prefix('[') else { return text };
-    let Some(close) = rest.find(']') else { return text };
+    let Some(rest) = text.strip_prefix('[') else {
+        return text;
+    };
+    let Some(close) = rest.find(']') else {
+        return text;
+    };
     let tag = &rest[..close];
     let after = &rest[close + 1..];
     let tag_ok = (1..=64).contains(&tag.len())
-        && tag.bytes().all(|b| b.is_ascii_alphanumeric() || b"_./:@-".contains(&b))
+        && tag
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_./:@-".contains(&b))
         && tag.bytes().any(|b| b.is_ascii_alphabetic());
     if tag_ok && after.starts_with([' ', '\t']) {
         after.trim_start_matches([' ', '\t'])
@@ -193,14 +224,22 @@ fn strip_tag(text: &str) -> &str {
 
 /// Compose's `backend-1  | `, older `backend_1  | `, or a padded `backend   | `.
 fn strip_compose(text: &str) -> &str {
-    let Some(bar) = text.get(..80.min(text.len())).and_then(|head| head.find('|')) else { return text };
+    let Some(bar) = text
+        .get(..80.min(text.len()))
+        .and_then(|head| head.find('|'))
+    else {
+        return text;
+    };
     let left = &text[..bar];
     let name = left.trim_end_matches(' ');
     let pad = left.len() - name.len();
     if pad == 0 || name.is_empty() || !name.as_bytes()[0].is_ascii_alphanumeric() {
         return text;
     }
-    if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b)) {
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+    {
         return text;
     }
     let numbered = name
@@ -236,7 +275,10 @@ fn strip_seconds(text: &str) -> Option<&str> {
     if int == 0 || b.get(int) != Some(&b'.') {
         return None;
     }
-    let frac = b[int + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let frac = b[int + 1..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
     if frac == 0 {
         return None;
     }
@@ -250,8 +292,9 @@ fn strip_seconds(text: &str) -> Option<&str> {
 
 /// `5/12`.
 fn is_counter(s: &str) -> bool {
-    s.split_once('/')
-        .is_some_and(|(a, b)| !a.is_empty() && !b.is_empty() && a.bytes().chain(b.bytes()).all(|c| c.is_ascii_digit()))
+    s.split_once('/').is_some_and(|(a, b)| {
+        !a.is_empty() && !b.is_empty() && a.bytes().chain(b.bytes()).all(|c| c.is_ascii_digit())
+    })
 }
 
 /// podman/buildah `[1/2] STEP 6/10: RUN ...` or `STEP 6/10: RUN ...` → the instruction.
@@ -292,7 +335,12 @@ fn json_message(text: &str) -> Option<String> {
         },
         _ => None,
     };
-    if let Some(level) = level.filter(|l| matches!(l.as_str(), "error" | "fatal" | "warn" | "warning" | "critical")) {
+    if let Some(level) = level.filter(|l| {
+        matches!(
+            l.as_str(),
+            "error" | "fatal" | "warn" | "warning" | "critical"
+        )
+    }) {
         out.push_str(&level);
         out.push_str(": ");
     }
@@ -324,7 +372,10 @@ mod tests {
 
     fn texts(lines: &[&str]) -> Vec<String> {
         let mut n = Normalizer::default();
-        lines.iter().map(|l| n.normalize(l).text.to_string()).collect()
+        lines
+            .iter()
+            .map(|l| n.normalize(l).text.to_string())
+            .collect()
     }
 
     #[test]
@@ -384,7 +435,14 @@ mod tests {
 
     #[test]
     fn look_alikes_are_left_alone() {
-        let same = ["a | b", "x|y", "[1, 2] list", "#!/bin/sh", "# comment", "2025-12-18 is a date"];
+        let same = [
+            "a | b",
+            "x|y",
+            "[1, 2] list",
+            "#!/bin/sh",
+            "# comment",
+            "2025-12-18 is a date",
+        ];
         assert_eq!(texts(&same), same);
     }
 
@@ -396,7 +454,10 @@ mod tests {
             r#"{"level":"info","message":"listening on 3000"}"#,
         ]);
         assert_eq!(got[0], "npm error code ELIFECYCLE");
-        assert_eq!(got[1], "error: Failed to connect PrismaClientInitializationError libssl.so.1.1: cannot open");
+        assert_eq!(
+            got[1],
+            "error: Failed to connect PrismaClientInitializationError libssl.so.1.1: cannot open"
+        );
         assert_eq!(got[2], "listening on 3000");
     }
 }

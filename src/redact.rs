@@ -33,14 +33,20 @@ impl Redactor {
     pub fn new() -> Self {
         let rules: &[(&str, &'static str)] = &[
             // scheme://user:password@host
-            (r#"(?P<keep>[A-Za-z][A-Za-z0-9+.-]*://[^:@/\s'"]+:)[^@/\s'"]+@"#, "${keep}****@"),
+            (
+                r#"(?P<keep>[A-Za-z][A-Za-z0-9+.-]*://[^:@/\s'"]+:)[^@/\s'"]+@"#,
+                "${keep}****@",
+            ),
             // PASSWORD=..., DB_PASSWORD: ..., "password": "...", apiKey=..., client_secret=...
             (
                 r#"(?P<keep>\b(?:[A-Z0-9_]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|APIKEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?)[A-Z0-9_]*|(?:[a-z][A-Za-z0-9]*_?)?(?:password|passwd|secret)|[a-z][A-Za-z0-9]*_?(?:[Tt]oken|[Ss]ecret|[Pp]assword|[Aa]pi[Kk]ey|api_key))"?\s*[=:]\s*["']?)[^\s"',;&]{3,}"#,
                 "${keep}****",
             ),
             // Stripe secret and restricted keys, webhook secrets
-            (r"\b(?P<keep>(?:sk|rk)_(?:live|test)_)[A-Za-z0-9]{8,}", "${keep}****"),
+            (
+                r"\b(?P<keep>(?:sk|rk)_(?:live|test)_)[A-Za-z0-9]{8,}",
+                "${keep}****",
+            ),
             (r"\b(?P<keep>whsec_)[A-Za-z0-9]{8,}", "${keep}****"),
             // AWS access key ids
             (r"\b(?P<keep>A(?:KIA|SIA))[0-9A-Z]{16}\b", "${keep}****"),
@@ -48,11 +54,20 @@ impl Redactor {
             (r"\b(?P<keep>gh[pousr]_)[A-Za-z0-9]{30,}", "${keep}****"),
             (r"\b(?P<keep>github_pat_)[A-Za-z0-9_]{20,}", "${keep}****"),
             // JSON Web Tokens
-            (r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}", "eyJ****"),
+            (
+                r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+                "eyJ****",
+            ),
             // Authorization headers
-            (r"(?i)(?P<keep>\b(?:authorization:\s*)?(?:bearer|basic)\s+)[A-Za-z0-9._~+/=-]{12,}", "${keep}****"),
+            (
+                r"(?i)(?P<keep>\b(?:authorization:\s*)?(?:bearer|basic)\s+)[A-Za-z0-9._~+/=-]{12,}",
+                "${keep}****",
+            ),
         ];
-        let rules = rules.iter().map(|(re, with)| (Regex::new(re).expect("redaction rule compiles"), *with)).collect();
+        let rules = rules
+            .iter()
+            .map(|(re, with)| (Regex::new(re).expect("redaction rule compiles"), *with))
+            .collect();
         Redactor { rules }
     }
 
@@ -82,12 +97,21 @@ mod tests {
             ),
             ("POSTGRES_PASSWORD=s3cr3tpass", "POSTGRES_PASSWORD=****"),
             (r#"{"password": "hunter22"}"#, r#"{"password": "****"}"#),
-            ("stripe key sk_live_51HxAbCdEfGhIjKl ok", "stripe key sk_live_**** ok"),
+            (
+                "stripe key sk_live_51HxAbCdEfGhIjKl ok",
+                "stripe key sk_live_**** ok",
+            ),
             ("whsec_abcdefgh12345678", "whsec_****"),
             ("AKIAIOSFODNN7EXAMPLE", "AKIA****"),
             ("ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", "ghp_****"),
-            ("Authorization: Bearer abcdef1234567890xyz", "Authorization: Bearer ****"),
-            ("token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dGhpc2lzYXNpZ25hdHVyZQ", "token eyJ****"),
+            (
+                "Authorization: Bearer abcdef1234567890xyz",
+                "Authorization: Bearer ****",
+            ),
+            (
+                "token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dGhpc2lzYXNpZ25hdHVyZQ",
+                "token eyJ****",
+            ),
         ];
         for (input, want) in cases {
             assert_eq!(r.mask(input), want, "{input}");
@@ -104,7 +128,11 @@ mod tests {
             "https://frontend-wqqk6wf4oz.dcdeploy.cloud",
             "password authentication failed for user \"app\"",
         ] {
-            assert!(matches!(r.mask(text), Cow::Borrowed(_)), "{text} -> {}", r.mask(text));
+            assert!(
+                matches!(r.mask(text), Cow::Borrowed(_)),
+                "{text} -> {}",
+                r.mask(text)
+            );
         }
     }
 }

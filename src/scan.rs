@@ -16,7 +16,10 @@ pub struct ScanOptions {
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        ScanOptions { redact: true, max_line: DEFAULT_MAX_LINE }
+        ScanOptions {
+            redact: true,
+            max_line: DEFAULT_MAX_LINE,
+        }
     }
 }
 
@@ -37,7 +40,12 @@ const BINARY_PROBE: u64 = 64 * 1024;
 
 /// Scans `input` to its end. `progress(bytes, elapsed)` is called now and then once the scan
 /// has taken longer than half a second.
-pub fn scan(mut input: Input, set: Arc<SignatureSet>, options: &ScanOptions, mut progress: impl FnMut(u64, Duration)) -> Result<Scan, SourceError> {
+pub fn scan(
+    mut input: Input,
+    set: Arc<SignatureSet>,
+    options: &ScanOptions,
+    mut progress: impl FnMut(u64, Duration),
+) -> Result<Scan, SourceError> {
     let mut engine = Engine::new(set, options.redact);
     let mut sanitizer = Sanitizer::default();
     let reader = std::mem::replace(&mut input.reader, Box::new(std::io::empty()));
@@ -67,7 +75,13 @@ pub fn scan(mut input: Input, set: Arc<SignatureSet>, options: &ScanOptions, mut
             }
         }
     }
-    Ok(Scan { source: input.name, diagnosis: engine.diagnosis(), bytes, binary, truncated_lines })
+    Ok(Scan {
+        source: input.name,
+        diagnosis: engine.diagnosis(),
+        bytes,
+        binary,
+        truncated_lines,
+    })
 }
 
 /// Scans text held in memory (signature examples, tests).

@@ -35,7 +35,14 @@ pub struct Finding {
 
 impl Finding {
     pub(super) fn new(signature: usize, sig: &Signature, first: Occurrence) -> Self {
-        let mut finding = Finding { signature, id: sig.id.clone(), first: first.clone(), lines: Vec::new(), count: 0, values: Vec::new() };
+        let mut finding = Finding {
+            signature,
+            id: sig.id.clone(),
+            first: first.clone(),
+            lines: Vec::new(),
+            count: 0,
+            values: Vec::new(),
+        };
         finding.add(first);
         finding
     }
@@ -68,7 +75,10 @@ impl Finding {
 
     /// A capture's distinct values joined with ", ".
     pub fn capture(&self, name: &str) -> Option<String> {
-        self.values.iter().find(|(n, _)| n == name).map(|(_, v)| v.join(", "))
+        self.values
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.join(", "))
     }
 
     /// The signature's fix with this finding's captures filled in.
@@ -78,6 +88,8 @@ impl Finding {
 
     /// The signature's snippet with this finding's captures filled in.
     pub fn snippet(&self, sig: &Signature) -> Option<String> {
-        sig.snippet.as_deref().map(|s| template::fill(s, |name| self.capture(name)))
+        sig.snippet
+            .as_deref()
+            .map(|s| template::fill(s, |name| self.capture(name)))
     }
 }

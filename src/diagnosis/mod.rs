@@ -16,9 +16,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use finding::{Finding, Occurrence};
-pub use unrecognized::Unrecognized;
+pub use unrecognized::{looks_like_failure, Unrecognized};
 
-use crate::matcher::{Captures, Hit, Matcher};
+use crate::matcher::{Captures, Hit, LineMatches, Matcher};
 use crate::normalize::Normalizer;
 use crate::redact::Redactor;
 use crate::signature::{Severity, SignatureSet};
@@ -59,7 +59,7 @@ pub struct Engine {
     unrecognized: unrecognized::Collector,
     lines: u64,
     last_hit_line: u64,
-    scratch: Vec<usize>,
+    found: LineMatches,
     hits: Vec<Hit>,
     /// The current line's normalised text (reused, so feeding allocates nothing per line).
     text: String,
@@ -81,7 +81,7 @@ impl Engine {
             unrecognized: unrecognized::Collector::default(),
             lines: 0,
             last_hit_line: 0,
-            scratch: Vec::new(),
+            found: LineMatches::default(),
             hits: Vec::new(),
             text: String::new(),
         }
@@ -100,11 +100,23 @@ impl Engine {
         let normalized = self.normalizer.normalize(clean);
         text.push_str(normalized.text);
         let step = normalized.step;
-        let mut verdict = LineVerdict { number, ..Default::default() };
+        let mut verdict = LineVerdict {
+            number,
+            ..Default::default()
+        };
 
+        self.matcher.scan(&text, &mut self.found);
+        if self.found.is_empty() {
+            // The common line: no literal of interest, so no match and not failure-like.
+            self.text = text;
+            return verdict;
+        }
         // Multi-line rules that were waiting for this line, then this line's own matches.
-        let mut confirmed = self.window.advance(number, &text);
-        self.matcher.hits(&self.set, &text, &mut self.scratch, &mut self.hits);
+        let mut confirmed = self
+            .window
+            .advance(&self.set, number, &text, &self.found.near);
+        self.matcher
+            .hits(&self.set, &text, &self.found, &mut self.hits);
         let mut hits = std::mem::take(&mut self.hits);
         for hit in hits.drain(..) {
             let set = Arc::clone(&self.set);
@@ -115,8 +127,18 @@ impl Engine {
                 verdict.severity = verdict.severity.max(Some(sig.severity));
                 continue;
             };
-            let pending = Pending { signature: hit.signature, line: number, text: text.clone(), captures: hit.captures, step: step_name, until: number + u64::from(near.within) };
-            match self.window.look_back(near, &text) {
+            let pending = Pending {
+                signature: hit.signature,
+                line: number,
+                text: text.clone(),
+                captures: hit.captures,
+                step: step_name,
+                until: number + u64::from(near.within),
+            };
+            match self
+                .window
+                .look_back(&set, hit.signature, number, &text, &self.found.near)
+            {
                 Some(extra) => {
                     let mut p = pending;
                     p.captures.extend(extra);
@@ -133,11 +155,11 @@ impl Engine {
             }
             self.record(p.signature, p.line, &p.text, p.captures, p.step);
         }
-        self.window.remember(&text);
+        self.window.remember(number, &text, &self.found.near);
 
         if verdict.severity.is_some() {
             self.last_hit_line = number;
-        } else if unrecognized::looks_like_failure(&text) {
+        } else if self.found.failure_word && unrecognized::looks_like_failure(&text) {
             // Lines right after a recognised one are usually its continuation.
             let continuation = self.last_hit_line > 0 && number - self.last_hit_line <= 3;
             if !continuation {
@@ -159,9 +181,23 @@ impl Engine {
         let mut findings = self.findings.clone();
         rank::rank(&self.set, &mut findings);
         // A line that an explaining finding's occurrence covers is not unrecognised after all.
-        let known: std::collections::HashSet<u64> = findings.iter().flat_map(|f| f.lines.iter().copied()).collect();
-        let unrecognized: Vec<Unrecognized> = self.unrecognized.items().iter().filter(|u| !known.contains(&u.line)).cloned().collect();
-        Diagnosis { findings, unrecognized, unrecognized_dropped: self.unrecognized.dropped(), lines: self.lines }
+        let known: std::collections::HashSet<u64> = findings
+            .iter()
+            .flat_map(|f| f.lines.iter().copied())
+            .collect();
+        let unrecognized: Vec<Unrecognized> = self
+            .unrecognized
+            .items()
+            .iter()
+            .filter(|u| !known.contains(&u.line))
+            .cloned()
+            .collect();
+        Diagnosis {
+            findings,
+            unrecognized,
+            unrecognized_dropped: self.unrecognized.dropped(),
+            lines: self.lines,
+        }
     }
 
     /// Lines fed so far.
@@ -177,14 +213,29 @@ impl Engine {
         }
     }
 
-    fn record(&mut self, signature: usize, line: u64, text: &str, captures: Captures, step: Option<String>) {
+    fn record(
+        &mut self,
+        signature: usize,
+        line: u64,
+        text: &str,
+        captures: Captures,
+        step: Option<String>,
+    ) {
         let captures: Captures = match &self.redactor {
-            Some(r) => captures.into_iter().map(|(k, v)| (k, r.mask(&v).into_owned())).collect(),
+            Some(r) => captures
+                .into_iter()
+                .map(|(k, v)| (k, r.mask(&v).into_owned()))
+                .collect(),
             None => captures,
         };
         let excerpt = self.mask(text);
         self.last_hit_line = self.last_hit_line.max(line);
-        let occurrence = Occurrence { line, text: excerpt, captures, step };
+        let occurrence = Occurrence {
+            line,
+            text: excerpt,
+            captures,
+            step,
+        };
         match self.by_signature.get(&signature) {
             Some(&i) => self.findings[i].add(occurrence),
             None => {

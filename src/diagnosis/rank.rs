@@ -22,6 +22,11 @@ pub(super) fn rank(set: &SignatureSet, findings: &mut [Finding]) {
         .collect();
     findings.sort_by_key(|f| {
         let sig = &set.signatures()[f.signature];
-        (Reverse(sig.severity), explained.contains(&f.id), Reverse(sig.priority), f.first.line)
+        (
+            Reverse(sig.severity),
+            explained.contains(&f.id),
+            Reverse(sig.priority),
+            f.first.line,
+        )
     });
 }

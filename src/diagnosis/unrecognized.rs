@@ -76,12 +76,20 @@ pub(super) struct Collector {
 impl Collector {
     /// Adds a line; false when it repeats one already kept.
     pub fn add(&mut self, line: u64, text: String, step: Option<String>) -> bool {
-        let shape: String = text.trim().chars().map(|c| if c.is_ascii_digit() { '#' } else { c }).collect();
+        let shape: String = text
+            .trim()
+            .chars()
+            .map(|c| if c.is_ascii_digit() { '#' } else { c })
+            .collect();
         if !self.seen.insert(shape) {
             return false;
         }
         if self.kept.len() < MAX_KEPT {
-            self.kept.push(Unrecognized { line, text, step });
+            self.kept.push(Unrecognized {
+                line,
+                text: text.trim().to_string(),
+                step,
+            });
         } else {
             self.dropped += 1;
         }
@@ -115,6 +123,14 @@ mod tests {
             "ModuleNotFoundError: No module named 'swisseph'",
         ] {
             assert!(looks_like_failure(line), "{line}");
+            // The engine asks the regex only when the prefilter saw a failure word.
+            let lower = line.to_ascii_lowercase();
+            assert!(
+                crate::matcher::FAILURE_WORDS
+                    .iter()
+                    .any(|w| lower.contains(w)),
+                "{line}"
+            );
         }
     }
 

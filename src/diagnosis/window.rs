@@ -1,10 +1,16 @@
 //! Multi-line rules: a signature whose `near` pattern must show up within N lines of its
 //! primary pattern, before or after it.
+//!
+//! Only lines holding a near rule's keywords are kept for looking back (with their line
+//! numbers), so the window costs nothing on ordinary lines.
 
 use std::collections::VecDeque;
 
 use crate::matcher::{named_captures, Captures};
-use crate::signature::{Near, SignatureSet};
+use crate::signature::SignatureSet;
+
+/// Most near-candidate lines kept for looking back.
+const MAX_KEPT: usize = 256;
 
 /// A primary match waiting for its `near` line.
 #[derive(Debug, Clone)]
@@ -18,69 +24,121 @@ pub(super) struct Pending {
     pub until: u64,
 }
 
-/// The recent lines (for looking back) and the primary matches waiting (for looking ahead).
+/// A recent line that held some near rule's keywords.
+struct Kept {
+    line: u64,
+    /// Signatures whose near keywords it holds.
+    signatures: Vec<usize>,
+    text: String,
+}
+
+/// The recent near-candidate lines (for looking back) and the primary matches waiting (for
+/// looking ahead).
 pub(super) struct NearWindow {
-    /// Most recent line last; holds at most `depth` lines; empty when no signature has a near rule.
-    recent: VecDeque<String>,
-    spare: Vec<String>,
-    depth: usize,
+    recent: VecDeque<Kept>,
     pending: Vec<Pending>,
-    near: Vec<Option<Near>>,
 }
 
 impl NearWindow {
-    pub fn new(set: &SignatureSet) -> Self {
-        let near: Vec<Option<Near>> = set.signatures().iter().map(|s| s.near.clone()).collect();
-        let depth = near.iter().flatten().map(|n| n.within as usize).max().unwrap_or(0);
-        NearWindow { recent: VecDeque::with_capacity(depth), spare: Vec::new(), depth, pending: Vec::new(), near }
+    pub fn new(_set: &SignatureSet) -> Self {
+        NearWindow {
+            recent: VecDeque::new(),
+            pending: Vec::new(),
+        }
     }
 
-    /// Checks the waiting matches against line `number`; returns those it confirms and drops
-    /// those that expired.
-    pub fn advance(&mut self, number: u64, text: &str) -> Vec<Pending> {
+    /// Checks the waiting matches against line `number` (whose near candidates are `near`);
+    /// returns those it confirms and drops those that expired.
+    pub fn advance(
+        &mut self,
+        set: &SignatureSet,
+        number: u64,
+        text: &str,
+        near: &[usize],
+    ) -> Vec<Pending> {
         if self.pending.is_empty() {
             return Vec::new();
         }
         let mut confirmed = Vec::new();
-        let mut still = Vec::new();
-        for mut p in self.pending.drain(..) {
+        self.pending.retain_mut(|p| {
             if number > p.until {
-                continue;
+                return false;
             }
-            let near = self.near[p.signature].as_ref().expect("pending only for near rules");
-            if let Some(c) = near.regex.captures(text) {
-                p.captures.extend(named_captures(&near.regex, &c));
-                confirmed.push(p);
-            } else {
-                still.push(p);
+            if !near.contains(&p.signature) {
+                return true;
             }
-        }
-        self.pending = still;
+            let Some(rule) = &set.signatures()[p.signature].near else {
+                return false;
+            };
+            match rule.regex.captures(text) {
+                Some(c) => {
+                    let mut done = p.clone();
+                    done.captures.extend(named_captures(&rule.regex, &c));
+                    confirmed.push(done);
+                    false
+                }
+                None => true,
+            }
+        });
         confirmed
     }
 
-    /// Looks for the near pattern on this line and the recent ones, newest first.
-    pub fn look_back(&self, near: &Near, text: &str) -> Option<Captures> {
-        std::iter::once(text)
-            .chain(self.recent.iter().rev().take(near.within as usize).map(String::as_str))
-            .find_map(|line| near.regex.captures(line).map(|c| named_captures(&near.regex, &c)))
+    /// Looks for signature `signature`'s near pattern on this line (if it is a candidate) and
+    /// on the kept lines within reach, newest first.
+    pub fn look_back(
+        &self,
+        set: &SignatureSet,
+        signature: usize,
+        number: u64,
+        text: &str,
+        near: &[usize],
+    ) -> Option<Captures> {
+        let rule = set.signatures()[signature].near.as_ref()?;
+        let this = near.contains(&signature).then_some(text);
+        let earlier = self
+            .recent
+            .iter()
+            .rev()
+            .take_while(|k| number - k.line <= u64::from(rule.within))
+            .filter(|k| k.signatures.contains(&signature))
+            .map(|k| k.text.as_str());
+        this.into_iter().chain(earlier).find_map(|line| {
+            rule.regex
+                .captures(line)
+                .map(|c| named_captures(&rule.regex, &c))
+        })
     }
 
     pub fn wait(&mut self, pending: Pending) {
         // One waiting match per signature is enough: a later one would confirm on the same line.
-        if !self.pending.iter().any(|p| p.signature == pending.signature) {
+        if !self
+            .pending
+            .iter()
+            .any(|p| p.signature == pending.signature)
+        {
             self.pending.push(pending);
         }
     }
 
-    /// Keeps `text` as the newest recent line.
-    pub fn remember(&mut self, text: &str) {
-        if self.depth == 0 {
+    /// Keeps line `number` for looking back when it holds near keywords.
+    pub fn remember(&mut self, number: u64, text: &str, near: &[usize]) {
+        if near.is_empty() {
             return;
         }
-        let mut slot = if self.recent.len() == self.depth { self.recent.pop_front().unwrap_or_default() } else { self.spare.pop().unwrap_or_default() };
-        slot.clear();
-        slot.push_str(text);
-        self.recent.push_back(slot);
+        let mut kept = if self.recent.len() == MAX_KEPT {
+            self.recent.pop_front().expect("full")
+        } else {
+            Kept {
+                line: 0,
+                signatures: Vec::new(),
+                text: String::new(),
+            }
+        };
+        kept.line = number;
+        kept.signatures.clear();
+        kept.signatures.extend_from_slice(near);
+        kept.text.clear();
+        kept.text.push_str(text);
+        self.recent.push_back(kept);
     }
 }

@@ -1,8 +1,10 @@
 //! Matching: which signatures a clean line matches, and what their patterns captured.
 //!
-//! One aho-corasick automaton holds every signature's keywords (ASCII case-insensitive); a
-//! line's regexes run only for the signatures whose keywords occur in it, so the common line
-//! costs one automaton pass and nothing else.
+//! One aho-corasick automaton holds every literal logdoc looks for (ASCII case-insensitive):
+//! each signature's keywords, the keywords of its multi-line (`near`) rule, and the words
+//! every failure-looking line holds. One pass over a line tells which signatures' regexes to
+//! run, which near rules to try, and whether the line may look like a failure; the common
+//! line costs that pass and nothing else.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
@@ -19,72 +21,164 @@ pub struct Hit {
     pub captures: Captures,
 }
 
+/// Words that every line [`crate::diagnosis::looks_like_failure`] accepts contains at least one of.
+pub const FAILURE_WORDS: &[&str] = &[
+    "error",
+    "fatal",
+    "panic",
+    "fail",
+    "err!",
+    "err_",
+    "exception",
+    "traceback",
+    "crit",
+    "exit",
+    "non-zero",
+    "enoent",
+    "eacces",
+    "eaddrinuse",
+    "econnrefused",
+    "enotfound",
+    "etimedout",
+    "eperm",
+    "segmentation",
+    "killed",
+];
+
+/// What one literal found in a line means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Meaning {
+    Keyword(usize),
+    NearKeyword(usize),
+    FailureWord,
+}
+
+/// The literals found in one line, by meaning.
+#[derive(Debug, Clone, Default)]
+pub struct LineMatches {
+    /// Signatures whose keywords occur (their patterns should run), ascending.
+    pub candidates: Vec<usize>,
+    /// Signatures whose near-rule keywords occur, ascending.
+    pub near: Vec<usize>,
+    /// The line holds a failure word.
+    pub failure_word: bool,
+}
+
+impl LineMatches {
+    pub fn clear(&mut self) {
+        self.candidates.clear();
+        self.near.clear();
+        self.failure_word = false;
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.candidates.is_empty() && self.near.is_empty() && !self.failure_word
+    }
+}
+
 /// The compiled prefilter over a signature set.
 #[derive(Debug, Clone)]
 pub struct Matcher {
     automaton: AhoCorasick,
-    /// Keyword pattern index → signature index.
-    owner: Vec<usize>,
-    /// Near-rule keyword automaton is not needed: near patterns run only on lines close to a hit.
-    signatures: usize,
+    /// Literal index → every meaning it has (the same literal may serve several signatures).
+    meanings: Vec<Vec<Meaning>>,
 }
 
 impl Matcher {
     pub fn new(set: &SignatureSet) -> Self {
-        let mut keywords = Vec::new();
-        let mut owner = Vec::new();
+        let mut literals: Vec<String> = Vec::new();
+        let mut meanings: Vec<Vec<Meaning>> = Vec::new();
+        let mut add = |literal: &str, meaning: Meaning| {
+            let lower = literal.to_ascii_lowercase();
+            match literals.iter().position(|l| *l == lower) {
+                Some(i) => {
+                    if !meanings[i].contains(&meaning) {
+                        meanings[i].push(meaning)
+                    }
+                }
+                None => {
+                    literals.push(lower);
+                    meanings.push(vec![meaning]);
+                }
+            }
+        };
         for (i, sig) in set.signatures().iter().enumerate() {
             for k in &sig.keywords {
-                keywords.push(k.as_str());
-                owner.push(i);
+                add(k, Meaning::Keyword(i));
             }
+            if let Some(near) = &sig.near {
+                for k in &near.keywords {
+                    add(k, Meaning::NearKeyword(i));
+                }
+            }
+        }
+        for w in FAILURE_WORDS {
+            add(w, Meaning::FailureWord);
         }
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
-            .build(&keywords)
-            .expect("keyword automaton builds from literals");
-        Matcher { automaton, owner, signatures: set.len() }
+            .build(&literals)
+            .expect("literal automaton builds");
+        Matcher {
+            automaton,
+            meanings,
+        }
     }
 
-    /// Signatures whose keywords occur in `text`, in signature order, without repeats.
-    pub fn candidates(&self, text: &str, out: &mut Vec<usize>) {
+    /// Finds every literal in `text`.
+    pub fn scan(&self, text: &str, out: &mut LineMatches) {
         out.clear();
         for m in self.automaton.find_overlapping_iter(text) {
-            let sig = self.owner[m.pattern().as_usize()];
-            if !out.contains(&sig) {
-                out.push(sig);
+            for meaning in &self.meanings[m.pattern().as_usize()] {
+                match *meaning {
+                    Meaning::Keyword(i) => push_unique(&mut out.candidates, i),
+                    Meaning::NearKeyword(i) => push_unique(&mut out.near, i),
+                    Meaning::FailureWord => out.failure_word = true,
+                }
             }
         }
-        out.sort_unstable();
+        out.candidates.sort_unstable();
+        out.near.sort_unstable();
     }
 
-    /// Every signature whose pattern matches `text`, with the captures of its first matching pattern.
-    pub fn hits(&self, set: &SignatureSet, text: &str, scratch: &mut Vec<usize>, out: &mut Vec<Hit>) {
+    /// Every candidate signature whose pattern matches `text`, with the captures of its first
+    /// matching pattern.
+    pub fn hits(&self, set: &SignatureSet, text: &str, found: &LineMatches, out: &mut Vec<Hit>) {
         out.clear();
-        self.candidates(text, scratch);
-        for &i in scratch.iter() {
+        for &i in &found.candidates {
             if let Some(captures) = match_signature(set, i, text) {
-                out.push(Hit { signature: i, captures });
+                out.push(Hit {
+                    signature: i,
+                    captures,
+                });
             }
         }
     }
+}
 
-    pub fn signature_count(&self) -> usize {
-        self.signatures
+fn push_unique(v: &mut Vec<usize>, i: usize) {
+    if !v.contains(&i) {
+        v.push(i);
     }
 }
 
 /// Runs signature `i`'s patterns on `text`; the captures of the first that matches.
 pub fn match_signature(set: &SignatureSet, i: usize, text: &str) -> Option<Captures> {
     let sig = &set.signatures()[i];
-    sig.patterns.iter().find_map(|re| re.captures(text).map(|c| named_captures(re, &c)))
+    sig.patterns
+        .iter()
+        .find_map(|re| re.captures(text).map(|c| named_captures(re, &c)))
 }
 
 /// The named, non-empty captures of one regex match.
 pub fn named_captures(re: &regex::Regex, caps: &regex::Captures<'_>) -> Captures {
     re.capture_names()
         .flatten()
-        .filter_map(|name| caps.name(name).filter(|m| !m.as_str().is_empty()).map(|m| (name.to_string(), m.as_str().to_string())))
+        .filter_map(|name| {
+            caps.name(name)
+                .filter(|m| !m.as_str().is_empty())
+                .map(|m| (name.to_string(), m.as_str().to_string()))
+        })
         .collect()
 }

@@ -86,7 +86,11 @@ impl ReportDto {
                     line: f.first.line,
                     lines: f.lines.clone(),
                     count: f.count,
-                    captures: f.values.iter().map(|(k, v)| (k.clone(), v.join(", "))).collect(),
+                    captures: f
+                        .values
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.join(", ")))
+                        .collect(),
                     summary: sig.summary.clone(),
                     fix: f.fix(sig),
                     snippet: f.snippet(sig),
@@ -100,16 +104,29 @@ impl ReportDto {
             .collect();
         let mut notes = Vec::new();
         if scan.binary {
-            notes.push("the input looks binary (it holds NUL bytes); its text was scanned".to_string());
+            notes.push(
+                "the input looks binary (it holds NUL bytes); its text was scanned".to_string(),
+            );
         }
         if scan.truncated_lines > 0 {
-            notes.push(format!("{} over-long line(s) were cut to the line limit", scan.truncated_lines));
+            notes.push(format!(
+                "{} over-long line(s) were cut to the line limit",
+                scan.truncated_lines
+            ));
         }
         ReportDto {
             source: scan.source.clone(),
             lines: d.lines,
             findings,
-            unrecognized: d.unrecognized.iter().map(|u| UnrecognizedDto { line: u.line, text: u.text.clone(), step: u.step.clone() }).collect(),
+            unrecognized: d
+                .unrecognized
+                .iter()
+                .map(|u| UnrecognizedDto {
+                    line: u.line,
+                    text: u.text.clone(),
+                    step: u.step.clone(),
+                })
+                .collect(),
             unrecognized_more: d.unrecognized_dropped,
             notes,
         }

@@ -18,7 +18,10 @@ pub(super) fn write(dto: &ReportDto, out: &mut dyn Write) -> io::Result<()> {
             props.push(format!("file={}", property(file)));
         }
         props.push(format!("line={}", f.line));
-        props.push(format!("title={}", property(&format!("{} [{}]", f.title, f.id))));
+        props.push(format!(
+            "title={}",
+            property(&format!("{} [{}]", f.title, f.id))
+        ));
         let mut message = format!("{}\n\nFix:\n{}", f.summary, f.fix);
         if let Some(snippet) = &f.snippet {
             message.push_str("\n\n");
@@ -40,7 +43,9 @@ pub(super) fn write(dto: &ReportDto, out: &mut dyn Write) -> io::Result<()> {
 
 /// Escapes a workflow command's message.
 fn data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a workflow command's property value.

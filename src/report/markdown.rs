@@ -7,7 +7,13 @@ use super::ReportDto;
 pub(super) fn write(dto: &ReportDto, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "# logdoc: `{}`", dto.source)?;
     writeln!(out)?;
-    writeln!(out, "{} lines, {} finding(s), {} unrecognised line(s).", dto.lines, dto.findings.len(), dto.unrecognized.len() as u64 + dto.unrecognized_more)?;
+    writeln!(
+        out,
+        "{} lines, {} finding(s), {} unrecognised line(s).",
+        dto.lines,
+        dto.findings.len(),
+        dto.unrecognized.len() as u64 + dto.unrecognized_more
+    )?;
     for note in &dto.notes {
         writeln!(out, "\n> Note: {note}")?;
     }
@@ -24,10 +30,18 @@ pub(super) fn write(dto: &ReportDto, out: &mut dyn Write) -> io::Result<()> {
         }
         writeln!(out, "**{}** · {} · {}", f.severity, f.category, where_)?;
         writeln!(out)?;
-        writeln!(out, "{}", fence(&f.text, ""))?;
+        writeln!(out, "{}", fence(f.text.trim(), ""))?;
         if !f.explained_by.is_empty() {
             writeln!(out)?;
-            writeln!(out, "A consequence of {}.", f.explained_by.iter().map(|id| format!("`{id}`")).collect::<Vec<_>>().join(", "))?;
+            writeln!(
+                out,
+                "A consequence of {}.",
+                f.explained_by
+                    .iter()
+                    .map(|id| format!("`{id}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )?;
             continue;
         }
         writeln!(out)?;

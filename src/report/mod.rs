@@ -39,7 +39,12 @@ pub struct Style {
 }
 
 /// Writes the report of every input in `format`.
-pub fn write(format: Format, inputs: &[ReportInput<'_>], style: Style, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(
+    format: Format,
+    inputs: &[ReportInput<'_>],
+    style: Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     for (i, input) in inputs.iter().enumerate() {
         let dto = ReportDto::new(input.scan, input.set);
         match format {
@@ -66,6 +71,12 @@ pub fn write(format: Format, inputs: &[ReportInput<'_>], style: Style, out: &mut
 pub fn worst(inputs: &[ReportInput<'_>]) -> Option<Severity> {
     inputs
         .iter()
-        .flat_map(|i| i.scan.diagnosis.findings.iter().map(|f| i.set.signatures()[f.signature].severity))
+        .flat_map(|i| {
+            i.scan
+                .diagnosis
+                .findings
+                .iter()
+                .map(|f| i.set.signatures()[f.signature].severity)
+        })
         .max()
 }

@@ -40,7 +40,6 @@ const INDENT: &str = "           ";
 
 pub(super) fn write(dto: &ReportDto, style: Style, out: &mut dyn Write) -> io::Result<()> {
     let p = Paint { color: style.color };
-    let roots = dto.findings.iter().filter(|f| f.explained_by.is_empty()).count();
     writeln!(
         out,
         "{}: {} lines, {}, {} unrecognised",
@@ -56,16 +55,27 @@ pub(super) fn write(dto: &ReportDto, style: Style, out: &mut dyn Write) -> io::R
         writeln!(out, "\nNo known failure found.")?;
         return Ok(());
     }
-    let _ = roots;
     for (i, f) in dto.findings.iter().enumerate() {
         writeln!(out)?;
-        writeln!(out, "{}. {} {}  {}", i + 1, p.severity(&f.severity), p.bold(&f.title), p.dim(&format!("[{}]", f.id)))?;
+        writeln!(
+            out,
+            "{}. {} {}  {}",
+            i + 1,
+            p.severity(&f.severity),
+            p.bold(&f.title),
+            p.dim(&format!("[{}]", f.id))
+        )?;
         writeln!(out, "   {} {}", label(&p, "where"), where_(f))?;
         if !f.explained_by.is_empty() {
-            writeln!(out, "   {} a consequence of {}", label(&p, "cause"), f.explained_by.join(", "))?;
+            writeln!(
+                out,
+                "   {} a consequence of {}",
+                label(&p, "cause"),
+                f.explained_by.join(", ")
+            )?;
             continue;
         }
-        writeln!(out, "   {} {}", label(&p, "line"), f.text)?;
+        writeln!(out, "   {} {}", label(&p, "line"), f.text.trim())?;
         writeln!(out, "   {} {}", label(&p, "why"), indent(&f.summary))?;
         writeln!(out, "   {} {}", label(&p, "fix"), indent(&f.fix))?;
         if let Some(snippet) = &f.snippet {
@@ -82,7 +92,11 @@ pub(super) fn write(dto: &ReportDto, style: Style, out: &mut dyn Write) -> io::R
     }
     if !dto.unrecognized.is_empty() {
         writeln!(out)?;
-        writeln!(out, "{}", p.bold("Unrecognised failure lines (no signature knows them):"))?;
+        writeln!(
+            out,
+            "{}",
+            p.bold("Unrecognised failure lines (no signature knows them):")
+        )?;
         for u in dto.unrecognized.iter().take(10) {
             writeln!(out, "  {:>7}  {}", format!("{}:", u.line), u.text)?;
         }
@@ -107,7 +121,9 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 fn indent(text: &str) -> String {
-    text.lines().collect::<Vec<_>>().join(&format!("\n{INDENT}"))
+    text.lines()
+        .collect::<Vec<_>>()
+        .join(&format!("\n{INDENT}"))
 }
 
 /// `line 97 (12×: 97, 98, 99 …) in [builder 6/9] RUN npm run build`.
@@ -115,7 +131,11 @@ fn where_(f: &FindingDto) -> String {
     let mut s = format!("line {}", f.line);
     if f.count > 1 {
         let shown: Vec<String> = f.lines.iter().take(6).map(u64::to_string).collect();
-        let more = if f.count as usize > shown.len() { ", …" } else { "" };
+        let more = if f.count as usize > shown.len() {
+            ", …"
+        } else {
+            ""
+        };
         s.push_str(&format!(" ({}×: {}{more})", f.count, shown.join(", ")));
     }
     if let Some(step) = &f.step {

@@ -17,7 +17,12 @@ pub struct SignatureError {
 
 impl SignatureError {
     pub(crate) fn new(file: &str, message: impl Into<String>) -> Self {
-        SignatureError { file: file.to_string(), line: None, field: None, message: message.into() }
+        SignatureError {
+            file: file.to_string(),
+            line: None,
+            field: None,
+            message: message.into(),
+        }
     }
 
     pub(crate) fn field(mut self, field: impl Into<String>) -> Self {

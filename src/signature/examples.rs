@@ -14,10 +14,29 @@ pub fn check(set: &Arc<SignatureSet>) -> Vec<SignatureError> {
     for sig in set.signatures() {
         let file = sig.origin.to_string();
         if sig.examples.len() < 2 {
-            errors.push(SignatureError::new(&file, format!("`{}` has {} example(s); give at least two, in different tool formats", sig.id, sig.examples.len())).field("examples"));
+            errors.push(
+                SignatureError::new(
+                    &file,
+                    format!(
+                        "`{}` has {} example(s); give at least two, in different tool formats",
+                        sig.id,
+                        sig.examples.len()
+                    ),
+                )
+                .field("examples"),
+            );
         }
         if sig.counter_examples.is_empty() {
-            errors.push(SignatureError::new(&file, format!("`{}` has no counter-example; add a look-alike that must not match", sig.id)).field("counter_examples"));
+            errors.push(
+                SignatureError::new(
+                    &file,
+                    format!(
+                        "`{}` has no counter-example; add a look-alike that must not match",
+                        sig.id
+                    ),
+                )
+                .field("counter_examples"),
+            );
         }
         for (i, example) in sig.examples.iter().enumerate() {
             let field = format!("examples[{i}]");
@@ -28,7 +47,12 @@ pub fn check(set: &Arc<SignatureSet>) -> Vec<SignatureError> {
                 continue;
             };
             for (name, want) in &example.captures {
-                let got = finding.first.captures.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+                let got = finding
+                    .first
+                    .captures
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, v)| v.as_str());
                 if got != Some(want.as_str()) {
                     errors.push(
                         SignatureError::new(&file, format!("capture `{name}`: expected {want:?}, got {} (on line {} of the example: {:?})", got.map_or("nothing".to_string(), |g| format!("{g:?}")), finding.first.line, finding.first.text))
@@ -50,16 +74,39 @@ pub fn check(set: &Arc<SignatureSet>) -> Vec<SignatureError> {
     errors
 }
 
-fn unguarded_patterns(sig: &super::Signature, log: &str, file: &str, field: &str) -> Vec<SignatureError> {
+fn unguarded_patterns(
+    sig: &super::Signature,
+    log: &str,
+    file: &str,
+    field: &str,
+) -> Vec<SignatureError> {
     let mut errors = Vec::new();
-    let keywords: Vec<String> = sig.keywords.iter().map(|k| k.to_ascii_lowercase()).collect();
+    let lower = |v: &[String]| v.iter().map(|k| k.to_ascii_lowercase()).collect::<Vec<_>>();
+    let keywords = lower(&sig.keywords);
+    let near_keywords = sig
+        .near
+        .as_ref()
+        .map(|n| lower(&n.keywords))
+        .unwrap_or_default();
     let mut normalizer = Normalizer::default();
     let mut sanitizer = crate::source::Sanitizer::default();
     for line in log.lines() {
         let clean = sanitizer.sanitize(line.as_bytes()).text.to_string();
         let text = normalizer.normalize(&clean).text.to_string();
-        let lower = text.to_ascii_lowercase();
-        if keywords.iter().any(|k| lower.contains(k.as_str())) {
+        let line_lower = text.to_ascii_lowercase();
+        if let Some(near) = &sig.near {
+            if near.regex.is_match(&text)
+                && !near_keywords
+                    .iter()
+                    .any(|k| line_lower.contains(k.as_str()))
+            {
+                errors.push(
+                    SignatureError::new(file, format!("near.pattern matches {text:?}, which holds none of the near keywords, so the prefilter hides it; add a keyword it contains"))
+                        .field(field.to_string()),
+                );
+            }
+        }
+        if keywords.iter().any(|k| line_lower.contains(k.as_str())) {
             continue;
         }
         for (p, re) in sig.patterns.iter().enumerate() {

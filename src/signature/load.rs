@@ -43,17 +43,22 @@ pub struct SourceFile {
 pub fn builtin_sources() -> Vec<SourceFile> {
     builtin::BUILTIN
         .iter()
-        .map(|(name, text)| SourceFile { origin: Origin::Builtin(name.to_string()), text: text.to_string() })
+        .map(|(name, text)| SourceFile {
+            origin: Origin::Builtin(name.to_string()),
+            text: text.to_string(),
+        })
         .collect()
 }
 
 /// Reads a signature file, or every `*.toml` in a folder (sorted by name).
 pub fn read_sources(path: &Path) -> Result<Vec<SourceFile>, SignatureError> {
     let shown = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| SignatureError::new(&shown, format!("cannot read: {e}")))?;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| SignatureError::new(&shown, format!("cannot read: {e}")))?;
     let mut files = Vec::new();
     if meta.is_dir() {
-        let entries = std::fs::read_dir(path).map_err(|e| SignatureError::new(&shown, format!("cannot list folder: {e}")))?;
+        let entries = std::fs::read_dir(path)
+            .map_err(|e| SignatureError::new(&shown, format!("cannot list folder: {e}")))?;
         let mut paths: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
@@ -63,8 +68,12 @@ pub fn read_sources(path: &Path) -> Result<Vec<SourceFile>, SignatureError> {
             files.extend(read_sources(&p)?);
         }
     } else {
-        let text = std::fs::read_to_string(path).map_err(|e| SignatureError::new(&shown, format!("cannot read: {e}")))?;
-        files.push(SourceFile { origin: Origin::File(path.to_path_buf()), text });
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| SignatureError::new(&shown, format!("cannot read: {e}")))?;
+        files.push(SourceFile {
+            origin: Origin::File(path.to_path_buf()),
+            text,
+        });
     }
     Ok(files)
 }
@@ -137,22 +146,41 @@ impl SignatureSet {
 }
 
 fn same_kind(a: &Origin, b: &Origin) -> bool {
-    matches!((a, b), (Origin::Builtin(_), Origin::Builtin(_)) | (Origin::File(_), Origin::File(_)))
+    matches!(
+        (a, b),
+        (Origin::Builtin(_), Origin::Builtin(_)) | (Origin::File(_), Origin::File(_))
+    )
 }
 
 /// 1-based line of the first line that assigns `key` (`key =` at the start of a line).
 fn line_of(text: &str, key: &str) -> Option<usize> {
-    text.lines().position(|l| {
-        let l = l.trim_start();
-        l.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('='))
-    })
-    .map(|i| i + 1)
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start();
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|i| i + 1)
 }
+
+/// Largest `near.within`: the recent lines kept for looking back.
+pub const MAX_WITHIN: u32 = 1000;
 
 /// 1-based line holding `needle` (for pointing at a regex or example).
 fn line_containing(text: &str, needle: &str) -> Option<usize> {
+    line_containing_from(text, 0, needle)
+}
+
+/// Like [`line_containing`], looking only from the line where `key = ` is assigned.
+fn line_in_field(text: &str, key: &str, needle: &str) -> Option<usize> {
+    let from =
+        line_of(text, key).map_or(0, |l| text.lines().take(l - 1).map(|x| x.len() + 1).sum());
+    line_containing_from(text, from, needle)
+}
+
+fn line_containing_from(text: &str, from: usize, needle: &str) -> Option<usize> {
     let first = needle.lines().find(|l| !l.trim().is_empty())?;
-    let at = text.find(first)?;
+    let at = from + text.get(from..)?.find(first)?;
     Some(text[..at].matches('\n').count() + 1)
 }
 
@@ -169,25 +197,59 @@ fn parse_signature(source: &SourceFile) -> Result<Signature, Vec<SignatureError>
     })?;
     let text = &source.text;
     let mut errors = Vec::new();
-    let err = |field: &str, message: String, line: Option<usize>| SignatureError::new(&file, message).field(field).line(line);
+    let err = |field: &str, message: String, line: Option<usize>| {
+        SignatureError::new(&file, message).field(field).line(line)
+    };
 
-    if raw.id.is_empty() || !raw.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
-        errors.push(err("id", format!("`{}` is not a valid id: use lowercase letters, digits and `-`", raw.id), line_of(text, "id")));
+    if raw.id.is_empty()
+        || !raw
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        errors.push(err(
+            "id",
+            format!(
+                "`{}` is not a valid id: use lowercase letters, digits and `-`",
+                raw.id
+            ),
+            line_of(text, "id"),
+        ));
     }
     // Built-in files are named after their id, so a newcomer finds a signature by its id.
     if let Origin::Builtin(name) = &source.origin {
         let stem = name.trim_end_matches(".toml");
         if stem != raw.id {
-            errors.push(err("id", format!("id `{}` differs from the file name `{stem}.toml`; name the file after the id", raw.id), line_of(text, "id")));
+            errors.push(err(
+                "id",
+                format!(
+                    "id `{}` differs from the file name `{stem}.toml`; name the file after the id",
+                    raw.id
+                ),
+                line_of(text, "id"),
+            ));
         }
     }
-    for (field, value) in [("title", &raw.title), ("summary", &raw.summary), ("fix", &raw.fix), ("prevention", &raw.prevention)] {
+    for (field, value) in [
+        ("title", &raw.title),
+        ("summary", &raw.summary),
+        ("fix", &raw.fix),
+        ("prevention", &raw.prevention),
+    ] {
         if value.trim().is_empty() {
-            errors.push(err(field, format!("`{field}` is empty: write it"), line_of(text, field)));
+            errors.push(err(
+                field,
+                format!("`{field}` is empty: write it"),
+                line_of(text, field),
+            ));
         }
     }
     if raw.priority > 100 {
-        errors.push(err("priority", format!("priority {} is out of range 0–100", raw.priority), line_of(text, "priority")));
+        errors.push(err(
+            "priority",
+            format!("priority {} is out of range 0–100", raw.priority),
+            line_of(text, "priority"),
+        ));
     }
     if raw.keywords.is_empty() || raw.keywords.iter().any(|k| k.trim().len() < 3) {
         errors.push(err(
@@ -197,24 +259,61 @@ fn parse_signature(source: &SourceFile) -> Result<Signature, Vec<SignatureError>
         ));
     }
     if raw.patterns.is_empty() {
-        errors.push(err("patterns", "give at least one regex".into(), line_of(text, "patterns")));
+        errors.push(err(
+            "patterns",
+            "give at least one regex".into(),
+            line_of(text, "patterns"),
+        ));
     }
     let mut patterns = Vec::new();
     for (i, p) in raw.patterns.iter().enumerate() {
         match Regex::new(p) {
             Ok(r) => patterns.push(r),
-            Err(e) => errors.push(err(&format!("patterns[{i}]"), format!("bad regex: {}", one_line(&e.to_string())), line_containing(text, p))),
+            Err(e) => errors.push(err(
+                &format!("patterns[{i}]"),
+                format!("bad regex: {}", one_line(&e.to_string())),
+                line_containing(text, p),
+            )),
         }
     }
     let near = match &raw.near {
         Some(n) => match Regex::new(&n.pattern) {
-            Ok(regex) if n.within >= 1 && n.within <= 200 => Some(Near { regex, within: n.within }),
+            Ok(regex) if n.within >= 1 && n.within <= MAX_WITHIN => {
+                let keywords = if n.keywords.is_empty() {
+                    raw.keywords.clone()
+                } else {
+                    n.keywords.clone()
+                };
+                if keywords.iter().any(|k| k.trim().len() < 3) {
+                    errors.push(err(
+                        "near.keywords",
+                        "near keywords must be 3 or more characters long".into(),
+                        line_of(text, "keywords"),
+                    ));
+                }
+                Some(Near {
+                    keywords,
+                    regex,
+                    within: n.within,
+                })
+            }
             Ok(_) => {
-                errors.push(err("near.within", format!("within = {} must be between 1 and 200 lines", n.within), line_of(text, "within")));
+                errors.push(err(
+                    "near.within",
+                    format!(
+                        "within = {} must be between 1 and {MAX_WITHIN} lines",
+                        n.within
+                    ),
+                    line_of(text, "within"),
+                ));
                 None
             }
             Err(e) => {
-                errors.push(err("near.pattern", format!("bad regex: {}", one_line(&e.to_string())), line_containing(text, &n.pattern)));
+                errors.push(err(
+                    "near.pattern",
+                    format!("bad regex: {}", one_line(&e.to_string())),
+                    line_containing(text, &n.pattern),
+                ));
                 None
             }
         },
@@ -232,7 +331,7 @@ fn parse_signature(source: &SourceFile) -> Result<Signature, Vec<SignatureError>
                 errors.push(err(
                     field,
                     format!("placeholder `{{{name}}}` is not a named capture of any pattern; add `(?P<{name}>...)` to a pattern, give a fallback `{{{name}|...}}`, or write `{{{{` for a literal brace"),
-                    line_containing(text, &format!("{{{name}")),
+                    line_in_field(text, field, &format!("{{{name}")),
                 ));
             }
         }
@@ -240,7 +339,11 @@ fn parse_signature(source: &SourceFile) -> Result<Signature, Vec<SignatureError>
     for (i, ex) in raw.examples.iter().enumerate() {
         for name in ex.captures.keys() {
             if !defined.contains(&name.as_str()) {
-                errors.push(err(&format!("examples[{i}].captures"), format!("`{name}` is not a named capture of any pattern"), line_containing(text, name)));
+                errors.push(err(
+                    &format!("examples[{i}].captures"),
+                    format!("`{name}` is not a named capture of any pattern"),
+                    line_containing(text, name),
+                ));
             }
         }
     }

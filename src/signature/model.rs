@@ -83,6 +83,8 @@ fn default_priority() -> u8 {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawNear {
+    #[serde(default)]
+    pub keywords: Vec<String>,
     pub pattern: String,
     pub within: u32,
 }
@@ -104,8 +106,11 @@ pub struct CounterExample {
 }
 
 /// A second pattern that must appear within `within` lines (before or after) of the first.
+/// It is tried only on lines holding one of `keywords` (the signature's own keywords when the
+/// file gives none).
 #[derive(Debug, Clone)]
 pub struct Near {
+    pub keywords: Vec<String>,
     pub regex: Regex,
     pub within: u32,
 }

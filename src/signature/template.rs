@@ -15,7 +15,10 @@
 #[derive(Debug, PartialEq, Eq)]
 enum Piece<'a> {
     Text(&'a str),
-    Placeholder { name: &'a str, fallback: Option<&'a str> },
+    Placeholder {
+        name: &'a str,
+        fallback: Option<&'a str>,
+    },
 }
 
 fn parse(template: &str) -> Vec<Piece<'_>> {
@@ -64,8 +67,13 @@ fn placeholder_at(template: &str, start: usize) -> Option<(&str, Option<&str>, u
         Some(b'|') => {
             let after = &rest[name_len + 1..];
             let close = after.find(['}', '\n'])?;
-            (after.as_bytes()[close] == b'}')
-                .then(|| (name, Some(&after[..close]), start + 1 + name_len + 1 + close + 1))
+            (after.as_bytes()[close] == b'}').then(|| {
+                (
+                    name,
+                    Some(&after[..close]),
+                    start + 1 + name_len + 1 + close + 1,
+                )
+            })
         }
         _ => None,
     }
@@ -117,7 +125,10 @@ mod tests {
 
     #[test]
     fn fills_names_fallbacks_and_missing() {
-        assert_eq!(fill("set {origin} for {member}", caps), "set https://a.example for User, Role");
+        assert_eq!(
+            fill("set {origin} for {member}", caps),
+            "set https://a.example for User, Role"
+        );
         assert_eq!(fill("pkg {package|your package}", caps), "pkg your package");
         assert_eq!(fill("pkg {package}", caps), "pkg <package>");
     }
@@ -131,7 +142,10 @@ mod tests {
 
     #[test]
     fn double_brace_escapes() {
-        assert_eq!(fill("{{origin} and {origin}", caps), "{origin} and https://a.example");
+        assert_eq!(
+            fill("{{origin} and {origin}", caps),
+            "{origin} and https://a.example"
+        );
         assert_eq!(placeholders("{{origin} {member|x}"), vec!["member"]);
     }
 

@@ -60,10 +60,23 @@ pub struct Input {
 impl Input {
     /// Maps a read error from this input to a [`SourceError`] that names it.
     pub fn read_error(&self, source: io::Error) -> SourceError {
-        if self.gzip && matches!(source.kind(), io::ErrorKind::InvalidInput | io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof) {
-            SourceError::Gzip { name: self.name.clone(), source }
+        if self.gzip
+            && matches!(
+                source.kind(),
+                io::ErrorKind::InvalidInput
+                    | io::ErrorKind::InvalidData
+                    | io::ErrorKind::UnexpectedEof
+            )
+        {
+            SourceError::Gzip {
+                name: self.name.clone(),
+                source,
+            }
         } else {
-            SourceError::Unreadable { name: self.name.clone(), source }
+            SourceError::Unreadable {
+                name: self.name.clone(),
+                source,
+            }
         }
     }
 }
@@ -78,7 +91,12 @@ pub fn open(spec: &InputSpec) -> Result<Input, SourceError> {
         InputSpec::Path(path) => Box::new(open_file(path, &name)?),
     };
     let mut buffered = BufReader::with_capacity(256 * 1024, raw);
-    let head = buffered.fill_buf().map_err(|source| SourceError::Unreadable { name: name.clone(), source })?;
+    let head = buffered
+        .fill_buf()
+        .map_err(|source| SourceError::Unreadable {
+            name: name.clone(),
+            source,
+        })?;
     let gzip = head.starts_with(&GZIP_MAGIC);
     let reader: Box<dyn Read + Send> = if gzip {
         // Concatenated gzip members (as `cat a.gz b.gz` or log rotation make) are all read.
@@ -92,11 +110,16 @@ pub fn open(spec: &InputSpec) -> Result<Input, SourceError> {
 fn open_file(path: &Path, name: &str) -> Result<File, SourceError> {
     match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => return Err(SourceError::IsDirectory(name.to_string())),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(SourceError::NotFound(name.to_string())),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(SourceError::NotFound(name.to_string()))
+        }
         _ => {}
     }
     File::open(path).map_err(|source| match source.kind() {
         io::ErrorKind::NotFound => SourceError::NotFound(name.to_string()),
-        _ => SourceError::Unreadable { name: name.to_string(), source },
+        _ => SourceError::Unreadable {
+            name: name.to_string(),
+            source,
+        },
     })
 }

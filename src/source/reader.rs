@@ -35,7 +35,14 @@ impl<R: Read> LineReader<R> {
 
     pub fn with_max_line(inner: R, max_line: usize) -> Self {
         let max_line = max_line.max(1);
-        LineReader { inner, buf: vec![0; INITIAL_CAPACITY.min(max_line + 1).max(4096)], start: 0, end: 0, eof: false, max_line }
+        LineReader {
+            inner,
+            buf: vec![0; INITIAL_CAPACITY.min(max_line + 1).max(4096)],
+            start: 0,
+            end: 0,
+            eof: false,
+            max_line,
+        }
     }
 
     /// The next line, or `None` at the end of input.
@@ -45,7 +52,10 @@ impl<R: Read> LineReader<R> {
                 if pos <= self.max_line {
                     let line = self.start..self.start + pos;
                     self.start += pos + 1;
-                    return Ok(Some(RawLine { bytes: &self.buf[line], cut: 0 }));
+                    return Ok(Some(RawLine {
+                        bytes: &self.buf[line],
+                        cut: 0,
+                    }));
                 }
             }
             let pending = self.end - self.start;
@@ -58,7 +68,10 @@ impl<R: Read> LineReader<R> {
                 }
                 let line = self.start..self.end;
                 self.start = self.end;
-                return Ok(Some(RawLine { bytes: &self.buf[line], cut: 0 }));
+                return Ok(Some(RawLine {
+                    bytes: &self.buf[line],
+                    cut: 0,
+                }));
             }
             self.fill()?;
         }
@@ -88,7 +101,10 @@ impl<R: Read> LineReader<R> {
         self.buf.copy_within(rest_from..self.end, keep);
         self.start = keep;
         self.end = keep + rest_len;
-        Ok(Some(RawLine { bytes: &self.buf[..keep], cut }))
+        Ok(Some(RawLine {
+            bytes: &self.buf[..keep],
+            cut,
+        }))
     }
 
     /// Moves the unread bytes to the front of the buffer.

@@ -101,7 +101,8 @@ fn is_plain(line: &[u8]) -> bool {
         return false;
     }
     // U+0080..=U+009F are encoded as C2 80..=C2 9F.
-    !memchr::memchr_iter(0xC2, line).any(|i| line.get(i + 1).is_some_and(|b| (0x80..=0x9f).contains(b)))
+    !memchr::memchr_iter(0xC2, line)
+        .any(|i| line.get(i + 1).is_some_and(|b| (0x80..=0x9f).contains(b)))
 }
 
 /// True when the last bytes start a UTF-8 sequence that the line cuts short.
@@ -145,12 +146,19 @@ impl Sink {
     }
 
     fn view(&self) -> Sanitized<'_> {
-        Sanitized { text: &self.out, spans: &self.spans }
+        Sanitized {
+            text: &self.out,
+            spans: &self.spans,
+        }
     }
 
     fn close_span(&mut self) {
         if !self.style.is_plain() && self.out.len() > self.span_start {
-            self.spans.push(StyleSpan { start: self.span_start, end: self.out.len(), style: self.style });
+            self.spans.push(StyleSpan {
+                start: self.span_start,
+                end: self.out.len(),
+                style: self.style,
+            });
         }
         self.span_start = self.out.len();
     }
@@ -223,11 +231,16 @@ impl Sink {
                     } else {
                         let kind = iter.next().and_then(|p| p.first().copied());
                         match kind {
-                            Some(5) => iter.next().map(|p| vec![5, p.first().copied().unwrap_or(0)]).unwrap_or_default(),
+                            Some(5) => iter
+                                .next()
+                                .map(|p| vec![5, p.first().copied().unwrap_or(0)])
+                                .unwrap_or_default(),
                             Some(2) => {
                                 let mut v = vec![2];
                                 for _ in 0..3 {
-                                    v.push(iter.next().and_then(|p| p.first().copied()).unwrap_or(0));
+                                    v.push(
+                                        iter.next().and_then(|p| p.first().copied()).unwrap_or(0),
+                                    );
                                 }
                                 v
                             }
@@ -236,7 +249,9 @@ impl Sink {
                     };
                     let color = match rest.as_slice() {
                         [5, n, ..] => Some(Color::Indexed(*n as u8)),
-                        [2, r, g, b] | [2, _, r, g, b] => Some(Color::Rgb(*r as u8, *g as u8, *b as u8)),
+                        [2, r, g, b] | [2, _, r, g, b] => {
+                            Some(Color::Rgb(*r as u8, *g as u8, *b as u8))
+                        }
                         _ => None,
                     };
                     if code == 38 {
@@ -279,7 +294,13 @@ impl vte::Perform for Sink {
         }
     }
 
-    fn csi_dispatch(&mut self, params: &vte::Params, intermediates: &[u8], ignore: bool, action: char) {
+    fn csi_dispatch(
+        &mut self,
+        params: &vte::Params,
+        intermediates: &[u8],
+        ignore: bool,
+        action: char,
+    ) {
         if action == 'm' && intermediates.is_empty() && !ignore {
             self.apply_sgr(params);
         }
@@ -296,8 +317,14 @@ mod tests {
 
     #[test]
     fn plain_lines_pass_through() {
-        assert_eq!(clean(b"#12 3.456 added 612 packages"), "#12 3.456 added 612 packages");
-        assert_eq!(clean("× This environment is externally managed".as_bytes()), "× This environment is externally managed");
+        assert_eq!(
+            clean(b"#12 3.456 added 612 packages"),
+            "#12 3.456 added 612 packages"
+        );
+        assert_eq!(
+            clean("× This environment is externally managed".as_bytes()),
+            "× This environment is externally managed"
+        );
     }
 
     #[test]
