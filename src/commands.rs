@@ -151,7 +151,7 @@ fn signatures(action: &SignaturesAction, args: &SetArgs) -> anyhow::Result<ExitC
             set.signatures()
                 .iter()
                 .flat_map(|s| &s.patterns)
-                .try_for_each(|p| writeln!(out, "{}", p.as_str()))
+                .try_for_each(|p| writeln!(out, "{}", unnamed_groups(p.as_str())))
                 .and_then(|()| out.flush())
         }
         SignaturesAction::Check { paths } => return check(args, paths, &mut out),
@@ -277,4 +277,16 @@ fn check(
         out.flush()?;
         Ok(ExitCode::from(EXIT_FOUND))
     }
+}
+
+/// A regex with its named groups made non-capturing, so tools that join many patterns into
+/// one (`rg -f`, `grep -E -f`) accept them.
+fn unnamed_groups(pattern: &str) -> String {
+    static NAMED: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let named = NAMED.get_or_init(|| {
+        regex::Regex::new(r"(^|[^\\])\(\?P?<[A-Za-z_][A-Za-z0-9_]*>").expect("valid")
+    });
+    // Run twice: adjacent groups share the character between them.
+    let once = named.replace_all(pattern, "${1}(?:");
+    named.replace_all(&once, "${1}(?:").into_owned()
 }

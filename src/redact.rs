@@ -73,6 +73,9 @@ impl Redactor {
 
     /// `text` with every secret masked; borrowed when there was nothing to mask.
     pub fn mask<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        if is_pem_body(text) {
+            return Cow::Borrowed(MASK);
+        }
         let mut out = Cow::Borrowed(text);
         for (re, with) in &self.rules {
             if let Cow::Owned(s) = re.replace_all(&out, *with) {
@@ -81,6 +84,20 @@ impl Redactor {
         }
         out
     }
+}
+
+/// A body line of a PEM private key: 60–76 base64 characters mixing upper case, lower case and
+/// digits (a hex digest, all lower case, is not one).
+fn is_pem_body(text: &str) -> bool {
+    let t = text.trim();
+    let body = t.trim_end_matches('=');
+    (60..=76).contains(&t.len())
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+        && body.bytes().any(|b| b.is_ascii_uppercase())
+        && body.bytes().any(|b| b.is_ascii_lowercase())
+        && body.bytes().any(|b| b.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -103,6 +120,10 @@ mod tests {
             ),
             ("whsec_abcdefgh12345678", "whsec_****"),
             ("AKIAIOSFODNN7EXAMPLE", "AKIA****"),
+            (
+                "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj",
+                "****",
+            ),
             ("ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", "ghp_****"),
             (
                 "Authorization: Bearer abcdef1234567890xyz",
@@ -127,6 +148,9 @@ mod tests {
             "error TS2305: Module '\"@prisma/client\"' has no exported member 'User'.",
             "https://frontend-wqqk6wf4oz.dcdeploy.cloud",
             "password authentication failed for user \"app\"",
+            "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            "#6 sha256:4f4fb700ef54461cfa02571ae0db9a0dc1e0cdb5577484a6d75e68dc38e8acc1 32B / 32B done",
         ] {
             assert!(
                 matches!(r.mask(text), Cow::Borrowed(_)),

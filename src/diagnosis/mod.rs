@@ -61,6 +61,7 @@ pub struct Engine {
     last_hit_line: u64,
     found: LineMatches,
     hits: Vec<Hit>,
+    block: unrecognized::Block,
     /// The current line's normalised text (reused, so feeding allocates nothing per line).
     text: String,
 }
@@ -82,6 +83,7 @@ impl Engine {
             lines: 0,
             last_hit_line: 0,
             found: LineMatches::default(),
+            block: unrecognized::Block::default(),
             hits: Vec::new(),
             text: String::new(),
         }
@@ -159,10 +161,15 @@ impl Engine {
 
         if verdict.severity.is_some() {
             self.last_hit_line = number;
+            self.block.start(number, &text);
         } else if self.found.failure_word && unrecognized::looks_like_failure(&text) {
-            // Lines right after a recognised one are usually its continuation.
-            let continuation = self.last_hit_line > 0 && number - self.last_hit_line <= 3;
-            if !continuation {
+            // Lines right after a recognised one, or further lines of the same tool's error
+            // block (`npm error ...` usage text), are its continuation.
+            let near_hit = self.last_hit_line > 0 && number - self.last_hit_line <= 3;
+            if self.block.continues(number, &text) || near_hit {
+                // Remember it, so its repeat in BuildKit's error summary is known too.
+                self.unrecognized.note(&text);
+            } else {
                 let shown = self.mask(&text);
                 let step_name = self.step_name(step);
                 verdict.unrecognized = self.unrecognized.add(number, shown, step_name);

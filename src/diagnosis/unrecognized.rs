@@ -11,6 +11,8 @@ use regex::Regex;
 
 /// Most unrecognised lines kept per input.
 pub const MAX_KEPT: usize = 50;
+/// Most line shapes remembered for telling repeats.
+const MAX_SHAPES: usize = 100_000;
 
 /// One unrecognised failure line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,6 +67,50 @@ pub fn looks_like_failure(text: &str) -> bool {
     text.len() >= 6 && failure_like().is_match(text) && !boilerplate().is_match(text)
 }
 
+/// The error block a recognised line opened: further lines with the same leading marker
+/// (`npm error`, `gyp ERR!`, `error:`) close by belong to it.
+#[derive(Debug, Default)]
+pub(super) struct Block {
+    marker: String,
+    last: u64,
+}
+
+/// Lines further apart than this end a block.
+const BLOCK_GAP: u64 = 2;
+
+/// The leading marker of a line: its first word, and the second too after a tool name.
+fn marker(text: &str) -> &str {
+    let text = text.trim_start();
+    let mut words = text.split_whitespace();
+    let first = words.next().unwrap_or("");
+    let end = match first {
+        "npm" | "gyp" | "yarn" | "pnpm" | "prisma" => words.next().map_or(first.len(), |second| {
+            // `second` is a slice of `text`: the marker runs to its end.
+            second.as_ptr() as usize - text.as_ptr() as usize + second.len()
+        }),
+        _ => first.len(),
+    };
+    &text[..end]
+}
+
+impl Block {
+    pub fn start(&mut self, line: u64, text: &str) {
+        self.marker.clear();
+        self.marker.push_str(marker(text));
+        self.last = line;
+    }
+
+    /// Whether `text` on `line` continues the block (and extends it when it does).
+    pub fn continues(&mut self, line: u64, text: &str) -> bool {
+        let same =
+            !self.marker.is_empty() && line - self.last <= BLOCK_GAP && marker(text) == self.marker;
+        if same {
+            self.last = line;
+        }
+        same
+    }
+}
+
 /// Keeps the unrecognised lines of one input.
 #[derive(Debug, Default)]
 pub(super) struct Collector {
@@ -96,6 +142,23 @@ impl Collector {
         true
     }
 
+    /// Marks a line's shape (digits aside) as seen; false when it was already.
+    pub fn note(&mut self, text: &str) -> bool {
+        let shape: String = text
+            .trim()
+            .chars()
+            .map(|c| if c.is_ascii_digit() { '#' } else { c })
+            .collect();
+        if self.seen.contains(&shape) {
+            return false;
+        }
+        // Bounded: past this many shapes, new ones are no longer remembered.
+        if self.seen.len() < MAX_SHAPES {
+            self.seen.insert(shape);
+        }
+        true
+    }
+
     pub fn items(&self) -> &[Unrecognized] {
         &self.kept
     }
@@ -108,6 +171,19 @@ impl Collector {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blocks_continue_on_the_same_marker() {
+        assert_eq!(marker("npm error Usage:"), "npm error");
+        assert_eq!(marker("  npm ERR! code 1"), "npm ERR!");
+        assert_eq!(marker("error: subprocess-exited-with-error"), "error:");
+        let mut b = Block::default();
+        b.start(10, "npm error The `npm ci` command can only install");
+        assert!(b.continues(12, "npm error Usage:"));
+        assert!(b.continues(14, "npm error Options:"));
+        assert!(!b.continues(15, "ERROR: failed"));
+        assert!(!b.continues(30, "npm error later"));
+    }
 
     #[test]
     fn failure_lines() {

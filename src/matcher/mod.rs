@@ -79,6 +79,10 @@ impl LineMatches {
 /// The compiled prefilter over a signature set.
 #[derive(Debug, Clone)]
 pub struct Matcher {
+    /// Leftmost-first search over the same literals: finds *whether* any literal occurs, with
+    /// the SIMD prefilter that overlapping search cannot use. Most lines stop here.
+    quick: AhoCorasick,
+    /// Overlapping search: every literal occurrence, for the few lines that have one.
     automaton: AhoCorasick,
     /// Literal index → every meaning it has (the same literal may serve several signatures).
     meanings: Vec<Vec<Meaning>>,
@@ -115,13 +119,27 @@ impl Matcher {
         for w in FAILURE_WORDS {
             add(w, Meaning::FailureWord);
         }
-        let automaton = AhoCorasickBuilder::new()
+        let build = |kind| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(kind)
+                .build(&literals)
+                .expect("literal automaton builds")
+        };
+        // Any line holding some literal holds one that contains no other literal, so the quick
+        // check needs only those: fewer literals keep aho-corasick on its SIMD prefilter.
+        let minimal: Vec<&String> = literals
+            .iter()
+            .filter(|l| !literals.iter().any(|o| o != *l && l.contains(o.as_str())))
+            .collect();
+        let quick = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .build(&literals)
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(&minimal)
             .expect("literal automaton builds");
         Matcher {
-            automaton,
+            quick,
+            automaton: build(MatchKind::Standard),
             meanings,
         }
     }
@@ -129,6 +147,9 @@ impl Matcher {
     /// Finds every literal in `text`.
     pub fn scan(&self, text: &str, out: &mut LineMatches) {
         out.clear();
+        if !self.quick.is_match(text) {
+            return;
+        }
         for m in self.automaton.find_overlapping_iter(text) {
             for meaning in &self.meanings[m.pattern().as_usize()] {
                 match *meaning {

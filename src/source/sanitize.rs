@@ -64,16 +64,13 @@ pub struct Sanitizer {
 }
 
 impl Sanitizer {
-    /// Sanitises one line (without its `\n`).
-    pub fn sanitize(&mut self, line: &[u8]) -> Sanitized<'_> {
+    /// Sanitises one line (without its `\n`). A line with nothing to remove is returned as
+    /// it is, without a copy.
+    pub fn sanitize<'a>(&'a mut self, line: &'a [u8]) -> Sanitized<'a> {
         let line = trim_cr(line);
         self.sink.reset();
-        if is_plain(line) {
-            // SAFETY-free fast path: `is_plain` proved the bytes are valid UTF-8.
-            if let Ok(text) = std::str::from_utf8(line) {
-                self.sink.out.push_str(text);
-                return self.sink.view();
-            }
+        if let Some(text) = plain(line) {
+            return Sanitized { text, spans: &[] };
         }
         self.parser = vte::Parser::new();
         self.parser.advance(&mut self.sink, line);
@@ -92,17 +89,20 @@ fn trim_cr(mut line: &[u8]) -> &[u8] {
     line
 }
 
-/// True when the line has no control byte, no DEL, no C1 character, and is valid UTF-8.
-fn is_plain(line: &[u8]) -> bool {
-    if !line.iter().all(|&b| b >= 0x20 && b != 0x7f) {
-        return false;
+/// The line as text when it has no control byte, no DEL, no C1 character, and is valid UTF-8.
+fn plain(line: &[u8]) -> Option<&str> {
+    // Branch-free over the bytes, so it vectorises.
+    let controls = line
+        .iter()
+        .fold(false, |acc, &b| acc | (b < 0x20) | (b == 0x7f));
+    if controls {
+        return None;
     }
-    if std::str::from_utf8(line).is_err() {
-        return false;
-    }
+    let text = std::str::from_utf8(line).ok()?;
     // U+0080..=U+009F are encoded as C2 80..=C2 9F.
-    !memchr::memchr_iter(0xC2, line)
-        .any(|i| line.get(i + 1).is_some_and(|b| (0x80..=0x9f).contains(b)))
+    let c1 = memchr::memchr_iter(0xC2, line)
+        .any(|i| line.get(i + 1).is_some_and(|b| (0x80..=0x9f).contains(b)));
+    (!c1).then_some(text)
 }
 
 /// True when the last bytes start a UTF-8 sequence that the line cuts short.
