@@ -1,9 +1,10 @@
 //! The real binary: formats, exit codes, inputs and error messages.
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use assert_cmd::prelude::*;
+use assert_cmd::Command;
 use predicates::prelude::*;
 
 const PEP668: &str = "#9 [production 4/9] RUN pip3 install --no-cache-dir pyswisseph\n\
@@ -146,7 +147,8 @@ fn markdown_format_has_headings_and_a_fenced_snippet() {
         .stdout(predicate::str::starts_with("# logdoc: `<stdin>`"))
         .stdout(predicate::str::contains("## 1. "))
         .stdout(predicate::str::contains("### Fix"))
-        .stdout(predicate::str::contains("```\nRUN pip3 install"));
+        .stdout(predicate::str::contains("```\n"))
+        .stdout(predicate::str::contains("--break-system-packages"));
 }
 
 #[test]
@@ -310,7 +312,8 @@ fn closed_stdout_exits_quietly() {
         big.push_str(PEP668);
     }
     let (_d, path) = write_temp("big.log", big.as_bytes());
-    let mut child = logdoc()
+    let mut child = std::process::Command::cargo_bin("logdoc")
+        .unwrap()
         .arg(&path)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -357,7 +360,7 @@ fn secrets_are_masked_unless_asked() {
 #[test]
 fn empty_input_is_a_clean_report() {
     logdoc()
-        .stdin(Stdio::null())
+        .write_stdin("")
         .assert()
         .code(0)
         .stdout(predicate::str::contains("0 lines"));

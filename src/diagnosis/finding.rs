@@ -81,6 +81,11 @@ impl Finding {
             .map(|(_, v)| v.join(", "))
     }
 
+    /// The signature's summary with this finding's captures filled in.
+    pub fn summary(&self, sig: &Signature) -> String {
+        template::fill(&sig.summary, |name| self.capture(name))
+    }
+
     /// The signature's fix with this finding's captures filled in.
     pub fn fix(&self, sig: &Signature) -> String {
         template::fill(&sig.fix, |name| self.capture(name))

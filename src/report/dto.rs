@@ -91,7 +91,7 @@ impl ReportDto {
                         .iter()
                         .map(|(k, v)| (k.clone(), v.join(", ")))
                         .collect(),
-                    summary: sig.summary.clone(),
+                    summary: f.summary(sig),
                     fix: f.fix(sig),
                     snippet: f.snippet(sig),
                     prevention: sig.prevention.clone(),

@@ -22,7 +22,7 @@ pub(super) fn write(dto: &ReportDto, out: &mut dyn Write) -> io::Result<()> {
             "title={}",
             property(&format!("{} [{}]", f.title, f.id))
         ));
-        let mut message = format!("{}\n\nFix:\n{}", f.summary, f.fix);
+        let mut message = format!("{}\n\n{}\n\nFix:\n{}", f.text.trim(), f.summary, f.fix);
         if let Some(snippet) = &f.snippet {
             message.push_str("\n\n");
             message.push_str(snippet);

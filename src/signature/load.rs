@@ -324,7 +324,7 @@ fn parse_signature(source: &SourceFile) -> Result<Signature, Vec<SignatureError>
         .chain(near.as_ref().map(|n| &n.regex))
         .flat_map(|r| r.capture_names().flatten())
         .collect();
-    for (field, template) in [("fix", Some(&raw.fix)), ("snippet", raw.snippet.as_ref())] {
+    for (field, template) in [("summary", Some(&raw.summary)), ("fix", Some(&raw.fix)), ("snippet", raw.snippet.as_ref())] {
         let Some(template) = template else { continue };
         for name in placeholders(template) {
             if !defined.contains(&name) {

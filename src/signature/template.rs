@@ -1,4 +1,4 @@
-//! `{capture}` placeholders in a signature's `fix` and `snippet`.
+//! `{capture}` placeholders in a signature's `summary`, `fix` and `snippet`.
 //!
 //! `{name}` is replaced by the capture `name`; `{name|fallback}` by the fallback when the
 //! capture did not match; `{{` is a literal `{`. Only a lowercase identifier right after the
