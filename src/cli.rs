@@ -91,6 +91,11 @@ pub enum SignaturesAction {
     Show { id: String },
     /// Print every signature's line regexes, one per line (for `rg -f` comparisons)
     Patterns,
+    /// Run a corpus of excerpts with known verdicts; print right/missed/wrong per signature
+    Eval {
+        /// The corpus folder (`<signature-id>/*.log`, `negatives/*.log`)
+        dir: PathBuf,
+    },
     /// Validate signature files and run their examples and counter-examples
     Check {
         /// Files or folders to check (added to the loaded set)

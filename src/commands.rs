@@ -155,6 +155,20 @@ fn signatures(action: &SignaturesAction, args: &SetArgs) -> anyhow::Result<ExitC
                 .and_then(|()| out.flush())
         }
         SignaturesAction::Check { paths } => return check(args, paths, &mut out),
+        SignaturesAction::Eval { dir } => {
+            let set = Arc::new(load_or_report(args)?);
+            let evaluation = crate::eval::evaluate(dir, &set)?;
+            for miss in &evaluation.misses {
+                writeln!(out, "{}: {}", miss.file.display(), miss.message)?;
+            }
+            if !evaluation.misses.is_empty() {
+                writeln!(out)?;
+            }
+            write!(out, "{}", evaluation.table())?;
+            out.flush()?;
+            let clean = evaluation.misses.is_empty();
+            return Ok(ExitCode::from(if clean { EXIT_OK } else { EXIT_FOUND }));
+        }
     };
     match result {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),

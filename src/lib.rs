@@ -23,6 +23,7 @@
 pub mod cli;
 pub mod commands;
 pub mod diagnosis;
+pub mod eval;
 pub mod matcher;
 pub mod normalize;
 pub mod redact;
