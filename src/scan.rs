@@ -37,6 +37,86 @@ pub struct Scan {
 
 /// Bytes examined for NULs to call an input binary.
 const BINARY_PROBE: u64 = 64 * 1024;
+/// Read buffer: large reads make large blocks, and few calls per megabyte.
+const READ_BUFFER: usize = 1 << 20;
+
+/// Feeds blocks of lines to the engine, taking the fast path for *quiet* lines.
+///
+/// One literal search runs over the whole (ASCII-lowercased) block instead of one per line. A
+/// line that holds no literal of the matcher, no control byte (which the sanitiser would have
+/// to interpret, and which could split a keyword) and is valid UTF-8 cannot match anything or
+/// look like a failure: it only counts, and is shown to the normaliser for build-step tracking.
+/// Every other line takes the full path: sanitise, normalise, match.
+#[derive(Default)]
+struct BlockScan {
+    sanitizer: Sanitizer,
+    lower: Vec<u8>,
+    starts: Vec<usize>,
+    truncated: u64,
+}
+
+impl BlockScan {
+    fn feed(&mut self, engine: &mut Engine, block: &[u8], max_line: usize) {
+        self.lower.clear();
+        self.lower.extend(block.iter().map(u8::to_ascii_lowercase));
+        let text_block = std::str::from_utf8(block).ok();
+        engine
+            .matcher()
+            .literal_starts(&self.lower, &mut self.starts);
+        let mut hits = self.starts.iter().copied().peekable();
+        let mut special = next_special(block, 0);
+        let mut start = 0;
+        while start < block.len() {
+            let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |i| start + i);
+            let mut line = &block[start..end];
+            while hits.next_if(|&h| h < start).is_some() {}
+            let has_literal = hits.peek().is_some_and(|&h| h < end);
+            if special < start {
+                special = next_special(block, start);
+            }
+            let mut full = has_literal || special < end || line.first() == Some(&b'{');
+            if line.len() > max_line {
+                line = &line[..max_line];
+                self.truncated += 1;
+                full = true;
+            }
+            let quiet = match (full, text_block) {
+                (true, _) => None,
+                // Newlines are ASCII, so a line of a valid block is a valid slice of it.
+                (false, Some(text)) => text.get(start..end),
+                (false, None) => std::str::from_utf8(line).ok(),
+            };
+            match quiet {
+                Some(text) => engine.feed_quiet(text),
+                None => {
+                    engine.feed(self.sanitizer.sanitize(line).text);
+                }
+            }
+            start = end + 1;
+        }
+    }
+}
+
+/// Bytes the sanitiser must interpret: C0 controls but tab and newline, DEL, and the lead
+/// byte of C1 controls encoded in UTF-8.
+fn is_special(b: u8) -> bool {
+    (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f || b == 0xc2
+}
+
+/// Position of the first special byte at or after `from`, or `block.len()`.
+fn next_special(block: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while i < block.len() {
+        let end = (i + 64).min(block.len());
+        let chunk = &block[i..end];
+        // Branch-free over the chunk, so it vectorises; the exact place only when needed.
+        if chunk.iter().fold(false, |acc, &b| acc | is_special(b)) {
+            return i + chunk.iter().position(|&b| is_special(b)).unwrap_or(0);
+        }
+        i = end;
+    }
+    block.len()
+}
 
 /// Scans `input` to its end. `progress(bytes, elapsed)` is called now and then once the scan
 /// has taken longer than half a second.
@@ -47,34 +127,39 @@ pub fn scan(
     mut progress: impl FnMut(u64, Duration),
 ) -> Result<Scan, SourceError> {
     let mut engine = Engine::new(set, options.redact);
-    let mut sanitizer = Sanitizer::default();
+    let mut block_scan = BlockScan::default();
     let reader = std::mem::replace(&mut input.reader, Box::new(std::io::empty()));
-    let mut lines = LineReader::with_max_line(reader, options.max_line);
-    let (mut bytes, mut binary, mut truncated_lines) = (0u64, false, 0u64);
+    let mut lines = LineReader::with_capacity(reader, options.max_line, READ_BUFFER);
+    let (mut bytes, mut binary) = (0u64, false);
     let started = Instant::now();
     let mut next_tick = 0u64;
     loop {
-        let line = match lines.next_line() {
-            Ok(Some(line)) => line,
+        let block = match lines.next_block() {
+            Ok(Some(block)) => block,
             Ok(None) => break,
             Err(e) => return Err(input.read_error(e)),
         };
-        if bytes < BINARY_PROBE && memchr::memchr(0, line.bytes).is_some() {
+        if bytes < BINARY_PROBE && memchr::memchr(0, block.bytes).is_some() {
             binary = true;
         }
-        bytes += line.bytes.len() as u64 + line.cut + 1;
-        if line.cut > 0 {
-            truncated_lines += 1;
+        bytes += block.bytes.len() as u64;
+        if block.cut > 0 {
+            // One over-long line, already cut to the cap.
+            bytes += block.cut + 1;
+            block_scan.truncated += 1;
+            engine.feed(block_scan.sanitizer.sanitize(block.bytes).text);
+        } else {
+            block_scan.feed(&mut engine, block.bytes, options.max_line);
         }
-        engine.feed(sanitizer.sanitize(line.bytes).text);
-        if engine.lines() >= next_tick {
-            next_tick = engine.lines() + 65_536;
+        if bytes >= next_tick {
+            next_tick = bytes + (16 << 20);
             let elapsed = started.elapsed();
             if elapsed > Duration::from_millis(500) {
                 progress(bytes, elapsed);
             }
         }
     }
+    let truncated_lines = block_scan.truncated;
     Ok(Scan {
         source: input.name,
         diagnosis: engine.diagnosis(),

@@ -50,7 +50,7 @@ pub struct Diagnosis {
 /// The incremental scan engine for one input.
 pub struct Engine {
     set: Arc<SignatureSet>,
-    matcher: Matcher,
+    matcher: Arc<Matcher>,
     normalizer: Normalizer,
     redactor: Option<Redactor>,
     window: NearWindow,
@@ -69,7 +69,7 @@ pub struct Engine {
 impl Engine {
     /// An engine over `set`, masking secrets in everything it keeps when `redact` is true.
     pub fn new(set: Arc<SignatureSet>, redact: bool) -> Self {
-        let matcher = Matcher::new(&set);
+        let matcher = Arc::new(Matcher::new(&set));
         let window = NearWindow::new(&set);
         Engine {
             set,
@@ -91,6 +91,18 @@ impl Engine {
 
     pub fn signatures(&self) -> &Arc<SignatureSet> {
         &self.set
+    }
+
+    /// The matcher, for callers that search whole blocks for literals first.
+    pub fn matcher(&self) -> &Arc<Matcher> {
+        &self.matcher
+    }
+
+    /// Feeds a line known to hold no literal of the matcher and nothing to sanitise: it is
+    /// counted and shown to the normaliser (build steps), nothing more.
+    pub fn feed_quiet(&mut self, text: &str) {
+        self.lines += 1;
+        self.normalizer.normalize(text);
     }
 
     /// Feeds the next sanitised line (see [`crate::source::Sanitizer`]).
@@ -179,8 +191,9 @@ impl Engine {
         verdict
     }
 
+    /// The step's name, masked: a `RUN STRIPE_KEY=sk_live_… npm run build` step shows it.
     fn step_name(&self, step: Option<usize>) -> Option<String> {
-        step.map(|s| self.normalizer.step_name(s).to_string())
+        step.map(|s| self.mask(self.normalizer.step_name(s)))
     }
 
     /// The findings so far, ranked, with fixes ready to fill.
@@ -212,11 +225,12 @@ impl Engine {
         self.lines
     }
 
+    /// At most 500 bytes of `text`, masked. Masking comes first, so a secret that the cut
+    /// would split is still recognised whole.
     fn mask(&self, text: &str) -> String {
-        let text = truncate(text, 500);
         match &self.redactor {
-            Some(r) => r.mask(text).into_owned(),
-            None => text.to_string(),
+            Some(r) => truncate(&r.mask(text), 500).to_string(),
+            None => truncate(text, 500).to_string(),
         }
     }
 

@@ -45,6 +45,50 @@ impl<R: Read> LineReader<R> {
         }
     }
 
+    /// Starts with a buffer of `capacity` bytes (large reads mean large blocks).
+    pub fn with_capacity(inner: R, max_line: usize, capacity: usize) -> Self {
+        let mut reader = Self::with_max_line(inner, max_line);
+        reader
+            .buf
+            .resize(capacity.clamp(4096, reader.max_line + 1 + 4096), 0);
+        reader
+    }
+
+    /// Every complete line read so far, as one block (each line ends with `\n`, but the
+    /// last line of the input may not), or one over-long line cut to the cap (`cut > 0`), or
+    /// `None` at the end of input. A line in a block can exceed the cap by up to 4 KiB: the
+    /// caller cuts it.
+    pub fn next_block(&mut self) -> io::Result<Option<RawLine<'_>>> {
+        loop {
+            let pending = &self.buf[self.start..self.end];
+            match memchr::memchr(b'\n', pending) {
+                Some(first) if first > self.max_line => return self.emit_truncated(),
+                Some(_) => {
+                    let last = memchr::memrchr(b'\n', pending).expect("a newline is there");
+                    let block = self.start..self.start + last + 1;
+                    self.start = block.end;
+                    return Ok(Some(RawLine {
+                        bytes: &self.buf[block],
+                        cut: 0,
+                    }));
+                }
+                None if pending.len() > self.max_line => return self.emit_truncated(),
+                None if self.eof => {
+                    if pending.is_empty() {
+                        return Ok(None);
+                    }
+                    let block = self.start..self.end;
+                    self.start = self.end;
+                    return Ok(Some(RawLine {
+                        bytes: &self.buf[block],
+                        cut: 0,
+                    }));
+                }
+                None => self.fill()?,
+            }
+        }
+    }
+
     /// The next line, or `None` at the end of input.
     pub fn next_line(&mut self) -> io::Result<Option<RawLine<'_>>> {
         loop {
@@ -188,6 +232,50 @@ mod tests {
             assert_eq!(got[0].0.len(), 1000);
             assert_eq!(got[0].1, 99_000);
             assert_eq!(got[1], ("after".to_string(), 0));
+        }
+    }
+
+    fn blocks(input: &[u8], chunk: usize, max: usize) -> Vec<(String, u64)> {
+        let mut r = LineReader::with_max_line(Trickle(input, chunk), max);
+        let mut out = Vec::new();
+        while let Some(b) = r.next_block().unwrap() {
+            out.push((String::from_utf8_lossy(b.bytes).into_owned(), b.cut));
+        }
+        out
+    }
+
+    #[test]
+    fn blocks_hold_whole_lines_and_lose_nothing() {
+        let mut input = b"one\ntwo\n\nthree\n".repeat(50);
+        input.extend_from_slice(b"tail");
+        for chunk in [1, 3, 7, 100, 100_000] {
+            let got = blocks(&input, chunk, 1 << 20);
+            let joined: String = got.iter().map(|(t, _)| t.as_str()).collect();
+            assert_eq!(joined.as_bytes(), &input[..], "chunk {chunk}");
+            assert!(
+                got[..got.len() - 1].iter().all(|(t, _)| t.ends_with('\n')),
+                "chunk {chunk}"
+            );
+        }
+    }
+
+    #[test]
+    fn blocks_cut_long_lines() {
+        let mut input = b"short\n".to_vec();
+        input.extend(std::iter::repeat_n(b'x', 50_000));
+        input.extend_from_slice(b"\nafter\n");
+        for chunk in [7, 4096, 1 << 20] {
+            let got = blocks(&input, chunk, 1000);
+            let joined: String = got.iter().map(|(t, _)| t.as_str()).collect();
+            assert!(
+                joined.starts_with("short\n") && joined.ends_with("after\n"),
+                "chunk {chunk}"
+            );
+            assert_eq!(
+                got.iter().map(|(_, c)| c).sum::<u64>(),
+                49_000,
+                "chunk {chunk}"
+            );
         }
     }
 
