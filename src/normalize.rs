@@ -47,7 +47,12 @@ impl Normalizer {
         let text = strip_wrappers(line);
         if text.starts_with('{') && text.trim_end().ends_with('}') {
             if let Some(json) = json_message(text) {
-                self.json_text = json;
+                // JSON escapes (`\u001b`, `\u0007`, `\r`) decode to control characters that
+                // the sanitiser never saw: sanitise the decoded message too.
+                self.json_text = crate::source::Sanitizer::default()
+                    .sanitize(json.as_bytes())
+                    .text
+                    .to_string();
                 let step = self.current;
                 return Normalized {
                     text: strip_wrappers(&self.json_text),
@@ -192,6 +197,12 @@ fn strip_timestamp(text: &str) -> &str {
             }
         }
         _ => {}
+    }
+    // A zone name after the time, as PostgreSQL writes it (`... 12:14:03.123 UTC [1] LOG:`).
+    for zone in [" UTC", " GMT"] {
+        if text[i..].starts_with(zone) {
+            i += zone.len();
+        }
     }
     match b.get(i) {
         None => "",
@@ -418,6 +429,7 @@ mod tests {
         let got = texts(&[
             "2025-12-18T12:14:03.123456789Z prisma:warn Prisma failed",
             "2025-12-18 12:14:03 [error]: Failed to connect to database {",
+            "2025-12-18 12:14:03.123 UTC [1] LOG:  database system is ready",
             "backend-1  | Error: ENOENT: no such file or directory",
             "web_1     | listening",
             "[build] [stage-1] npm ci",
@@ -426,11 +438,12 @@ mod tests {
         ]);
         assert_eq!(got[0], "prisma:warn Prisma failed");
         assert_eq!(got[1], "[error]: Failed to connect to database {");
-        assert_eq!(got[2], "Error: ENOENT: no such file or directory");
-        assert_eq!(got[3], "listening");
-        assert_eq!(got[4], "npm ci");
-        assert_eq!(got[5], "started");
-        assert_eq!(got[6], "up");
+        assert_eq!(got[2], "[1] LOG:  database system is ready");
+        assert_eq!(got[3], "Error: ENOENT: no such file or directory");
+        assert_eq!(got[4], "listening");
+        assert_eq!(got[5], "npm ci");
+        assert_eq!(got[6], "started");
+        assert_eq!(got[7], "up");
     }
 
     #[test]
@@ -444,6 +457,18 @@ mod tests {
             "2025-12-18 is a date",
         ];
         assert_eq!(texts(&same), same);
+    }
+
+    #[test]
+    fn escape_sequences_inside_json_are_removed() {
+        let got = texts(&[
+            r#"{"log":"error: \u001b]52;c;ZXZpbA==\u0007externally-\u001b[31mmanaged\u001b[0m\r\n"}"#,
+            r#"{"level":"error","msg":"boom \u009b31m\u001b]0;pwned\u0007done\u0000"}"#,
+            r#"{"log":"10%\r100%\tok\n"}"#,
+        ]);
+        assert_eq!(got[0], "error: externally-managed");
+        assert_eq!(got[1], "error: boom 31mdone");
+        assert_eq!(got[2], "100%    ok");
     }
 
     #[test]

@@ -69,7 +69,7 @@ pub struct Engine {
 impl Engine {
     /// An engine over `set`, masking secrets in everything it keeps when `redact` is true.
     pub fn new(set: Arc<SignatureSet>, redact: bool) -> Self {
-        let matcher = Arc::new(Matcher::new(&set));
+        let matcher = set.matcher();
         let window = NearWindow::new(&set);
         Engine {
             set,

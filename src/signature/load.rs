@@ -82,6 +82,8 @@ pub fn read_sources(path: &Path) -> Result<Vec<SourceFile>, SignatureError> {
 #[derive(Debug, Clone, Default)]
 pub struct SignatureSet {
     signatures: Vec<Signature>,
+    /// The prefilter over this set, built once on first use and shared by every engine.
+    matcher: std::sync::OnceLock<std::sync::Arc<crate::matcher::Matcher>>,
 }
 
 impl SignatureSet {
@@ -117,10 +119,21 @@ impl SignatureSet {
             }
         }
         if errors.is_empty() {
-            Ok(SignatureSet { signatures })
+            Ok(SignatureSet {
+                signatures,
+                matcher: Default::default(),
+            })
         } else {
             Err(errors)
         }
+    }
+
+    /// The literal prefilter over this set (built on first use).
+    pub fn matcher(&self) -> std::sync::Arc<crate::matcher::Matcher> {
+        std::sync::Arc::clone(
+            self.matcher
+                .get_or_init(|| std::sync::Arc::new(crate::matcher::Matcher::new(self))),
+        )
     }
 
     pub fn signatures(&self) -> &[Signature] {
@@ -324,7 +337,11 @@ fn parse_signature(source: &SourceFile) -> Result<Signature, Vec<SignatureError>
         .chain(near.as_ref().map(|n| &n.regex))
         .flat_map(|r| r.capture_names().flatten())
         .collect();
-    for (field, template) in [("summary", Some(&raw.summary)), ("fix", Some(&raw.fix)), ("snippet", raw.snippet.as_ref())] {
+    for (field, template) in [
+        ("summary", Some(&raw.summary)),
+        ("fix", Some(&raw.fix)),
+        ("snippet", raw.snippet.as_ref()),
+    ] {
         let Some(template) = template else { continue };
         for name in placeholders(template) {
             if !defined.contains(&name) {
