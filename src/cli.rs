@@ -28,6 +28,14 @@ pub struct Cli {
     #[arg(long)]
     pub tui: bool,
 
+    /// Follow a growing log file like `tail -F` (rotation and truncation are handled)
+    #[arg(short = 'f', long, value_name = "FILE", conflicts_with = "inputs")]
+    pub follow: Option<PathBuf>,
+
+    /// Internal: hold the clipboard with the text on stdin until another program takes it
+    #[arg(long = "serve-clipboard", hide = true)]
+    pub serve_clipboard: bool,
+
     /// Report format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -56,7 +64,8 @@ pub struct SetArgs {
     #[arg(long = "signatures", value_name = "PATH", global = true)]
     pub signatures: Vec<PathBuf>,
 
-    /// Leave out the built-in signatures (to test a set alone)
+    /// Leave out the built-in signatures and your user signature folder (to test the
+    /// `--signatures` set alone)
     #[arg(long, global = true)]
     pub no_builtin: bool,
 }
@@ -66,6 +75,7 @@ Exit status: 0 no finding reached --fail-on, 1 one did, 2 usage, input or signat
 
 Examples:
   docker build . 2>&1 | logdoc
+  logdoc -f /var/log/app.log
   logdoc build.log --format json
   logdoc signatures check my-signatures/";
 
@@ -75,6 +85,21 @@ pub enum Command {
     Signatures {
         #[command(subcommand)]
         action: SignaturesAction,
+    },
+    /// Turn a team's Markdown issue log into signatures (one per issue with an error message)
+    Import {
+        /// The issue log: `## Issue #N: title` sections with `### Error Message` code blocks,
+        /// `### Root Cause`, `### Solution`, `### How to Avoid`
+        issue_log: PathBuf,
+        /// Folder to write the signature files to [default: your user signature folder,
+        /// `$XDG_CONFIG_HOME/logdoc/signatures`]
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
+    /// Draft a signature and an issue-log entry from one failure line no signature knows
+    Draft {
+        /// The line, as the log shows it
+        line: String,
     },
     /// Print shell completions
     Completions {

@@ -22,8 +22,10 @@
 
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod diagnosis;
 pub mod eval;
+pub mod import;
 pub mod matcher;
 pub mod normalize;
 pub mod redact;
@@ -31,3 +33,4 @@ pub mod report;
 pub mod scan;
 pub mod signature;
 pub mod source;
+pub mod tui;

@@ -18,6 +18,8 @@ const CLEAN: &str = "#1 [internal] load build definition from Dockerfile\n#1 DON
 fn logdoc() -> Command {
     let mut cmd = Command::cargo_bin("logdoc").expect("binary built");
     cmd.env_remove("NO_COLOR");
+    // The developer's own signature folder must not change what the tests see.
+    cmd.env("LOGDOC_CONFIG_DIR", "");
     cmd
 }
 

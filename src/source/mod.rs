@@ -1,6 +1,7 @@
-//! Reading logs: files (plain or gzip), standard input, and the bounded line reader and
-//! sanitiser every byte passes through before the rest of logdoc sees it.
+//! Reading logs: files (plain or gzip), standard input, followed files ([`Follow`]), and the
+//! bounded line reader and sanitiser every byte passes through before the rest of logdoc sees it.
 
+mod follow;
 mod reader;
 mod sanitize;
 
@@ -8,6 +9,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
+pub use follow::{Follow, FollowEvent, DEFAULT_POLL};
 pub use reader::{LineReader, RawLine, DEFAULT_MAX_LINE};
 pub use sanitize::{Color, Sanitized, Sanitizer, Sgr, StyleSpan};
 
