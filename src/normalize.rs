@@ -148,6 +148,8 @@ fn strip_wrappers(mut text: &str) -> &str {
     for _ in 0..6 {
         let before = text.len();
         text = strip_timestamp(text);
+        text = strip_syslog(text);
+        text = strip_actions_marker(text);
         text = strip_tag(text);
         text = strip_compose(text);
         if text.len() == before {
@@ -211,6 +213,48 @@ fn strip_timestamp(text: &str) -> &str {
     }
 }
 
+/// syslog/journald: `Dec 18 12:40:11 build-01 deploy.sh[2241]: `.
+fn strip_syslog(text: &str) -> &str {
+    let b = text.as_bytes();
+    let shaped = b.len() > 16
+        && b[0].is_ascii_uppercase()
+        && b[1].is_ascii_lowercase()
+        && b[2].is_ascii_lowercase()
+        && b[3] == b' '
+        && (b[4] == b' ' || b[4].is_ascii_digit())
+        && b[5].is_ascii_digit()
+        && b[6] == b' '
+        && digits(b, 7, 2)
+        && b[9] == b':'
+        && digits(b, 10, 2)
+        && b[12] == b':'
+        && digits(b, 13, 2)
+        && b[15] == b' ';
+    if !shaped {
+        return text;
+    }
+    // host, then `program[pid]:` or `program:`
+    let rest = &text[16..];
+    let Some((_host, after_host)) = rest.split_once(' ') else {
+        return text;
+    };
+    match after_host.split_once(": ") {
+        Some((program, message)) if !program.is_empty() && !program.contains(' ') => message,
+        _ => text,
+    }
+}
+
+/// GitHub Actions' `##[group]`, `##[endgroup]`, `##[error]`, `##[warning]`, `##[command]` markers.
+fn strip_actions_marker(text: &str) -> &str {
+    let Some(rest) = text.strip_prefix("##[") else {
+        return text;
+    };
+    match rest.split_once(']') {
+        Some((marker, message)) if marker.bytes().all(|b| b.is_ascii_lowercase()) => message,
+        _ => text,
+    }
+}
+
 /// `[build] `, `[pod/api-7d9/app] `, `[backend] ` (but not `[error]: ...` or `[1/2] STEP`).
 fn strip_tag(text: &str) -> &str {
     let Some(rest) = text.strip_prefix('[') else {
@@ -233,8 +277,24 @@ fn strip_tag(text: &str) -> &str {
     }
 }
 
-/// Compose's `backend-1  | `, older `backend_1  | `, or a padded `backend   | `.
+/// Compose's `backend-1  | `, older `backend_1  | `, a padded `backend   | `, or pm2's
+/// `0|backend  | `.
 fn strip_compose(text: &str) -> &str {
+    // pm2 puts the process id first: `0|backend  | `.
+    let ids = text.bytes().take_while(u8::is_ascii_digit).count();
+    if ids > 0 && text.as_bytes().get(ids) == Some(&b'|') {
+        let after = &text[ids + 1..];
+        if let Some(bar) = after.get(..64.min(after.len())).and_then(|h| h.find(" | ")) {
+            let name = after[..bar].trim_end();
+            if !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+            {
+                return &after[bar + 3..];
+            }
+        }
+    }
     let Some(bar) = text
         .get(..80.min(text.len()))
         .and_then(|head| head.find('|'))
@@ -435,6 +495,9 @@ mod tests {
             "[build] [stage-1] npm ci",
             "[pod/api-7d9f/app] 2025-12-18T12:14:03Z started",
             "backend-1  | 2025-12-18T12:14:03+00:00 up",
+            "Dec 18 12:40:11 build-01 deploy.sh[2241]:   Collecting pyswisseph",
+            "##[error]Process completed with exit code 1.",
+            "0|backend  | Error: listen EADDRINUSE",
         ]);
         assert_eq!(got[0], "prisma:warn Prisma failed");
         assert_eq!(got[1], "[error]: Failed to connect to database {");
@@ -444,6 +507,9 @@ mod tests {
         assert_eq!(got[5], "npm ci");
         assert_eq!(got[6], "started");
         assert_eq!(got[7], "up");
+        assert_eq!(got[8], "  Collecting pyswisseph");
+        assert_eq!(got[9], "Process completed with exit code 1.");
+        assert_eq!(got[10], "Error: listen EADDRINUSE");
     }
 
     #[test]

@@ -40,7 +40,7 @@ fn failure_like() -> &'static Regex {
             | (?-u:\b)returned\ a\ non-zero\ code
             | (?-u:\b)error\ TS[0-9]+:
             | (?-u:\b)E(?:NOENT|ACCES|ADDRINUSE|CONNREFUSED|NOTFOUND|TIMEDOUT|PERM):\s
-            | (?-u:\b)Segmentation\ fault(?-u:\b) | (?-u:\b)OOMKilled(?-u:\b) | (?-u:\b)Killed(?-u:\b)$
+            | (?-u:\b)Segmentation\ fault(?-u:\b) | ^Killed$
             | (?-u:\b)net::ERR_[A-Z_]+
             "#,
         )
@@ -61,6 +61,32 @@ fn boilerplate() -> &'static Regex {
         )
         .expect("boilerplate regex compiles")
     })
+}
+
+/// Lines that only report that something above failed: a CI step's or container's exit, pip's
+/// subprocess wrapper.
+fn wrapper() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r#"(?x)
+            ^(?:\#\#\[error\])?Process\ completed\ with\ exit\ code
+            | ^ERROR:\ Job\ failed:
+            | ^ERROR:\ script\ returned\ exit\ code
+            | exited\ with\ (?:exit\ )?code:?\ [0-9]
+            | ^error:\ subprocess-exited-with-error
+            | ^ERROR:\ Command\ errored\ out\ with\ exit\ status
+            | ^[│|]?\s*exit\ code:\ [0-9]
+            | ^Error:\ Process\ completed\ with\ exit\ code
+            "#,
+        )
+        .expect("wrapper regex compiles")
+    })
+}
+
+/// True when `text` only reports that something before it failed.
+pub fn is_wrapper(text: &str) -> bool {
+    wrapper().is_match(text.trim_start())
 }
 
 /// True when `text` reads like a failure.
@@ -172,6 +198,21 @@ impl Collector {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrappers() {
+        for line in [
+            "##[error]Process completed with exit code 1.",
+            "ERROR: Job failed: exit code 1",
+            "backend-1 exited with code 1",
+            "error: subprocess-exited-with-error",
+            "│ exit code: 1",
+        ] {
+            assert!(is_wrapper(line), "{line}");
+        }
+        assert!(!is_wrapper("Error: connect ECONNREFUSED 127.0.0.1:5432"));
+        assert!(!looks_like_failure(r#""OOMKilled": false,"#));
+    }
 
     #[test]
     fn blocks_continue_on_the_same_marker() {

@@ -38,6 +38,14 @@ pub fn check(set: &Arc<SignatureSet>) -> Vec<SignatureError> {
                 .field("counter_examples"),
             );
         }
+        for id in &sig.explains {
+            if set.get(id).is_none() {
+                errors.push(
+                    SignatureError::new(&file, format!("explains `{id}`, which no loaded signature defines; fix the id or drop it"))
+                        .field("explains"),
+                );
+            }
+        }
         for (i, example) in sig.examples.iter().enumerate() {
             let field = format!("examples[{i}]");
             errors.extend(unguarded_patterns(sig, &example.log, &file, &field));
@@ -55,7 +63,7 @@ pub fn check(set: &Arc<SignatureSet>) -> Vec<SignatureError> {
                     .map(|(_, v)| v.as_str());
                 if got != Some(want.as_str()) {
                     errors.push(
-                        SignatureError::new(&file, format!("capture `{name}`: expected {want:?}, got {} (on line {} of the example: {:?})", got.map_or("nothing".to_string(), |g| format!("{g:?}")), finding.first.line, finding.first.text))
+                        SignatureError::new(&file, format!("capture `{name}`: expected {want:?}, got {} (on line {} of the example: {:?}); fix the pattern's `(?P<{name}>...)` group or the expected value", got.map_or("nothing".to_string(), |g| format!("{g:?}")), finding.first.line, finding.first.text))
                             .field(format!("{field}.captures")),
                     );
                 }
