@@ -515,6 +515,97 @@ fn a_log_full_of_escape_sequences_leaves_the_terminal_untouched() {
     );
 }
 
+#[test]
+fn a_on_an_unrecognised_line_drafts_a_signature_and_uses_it_at_once() {
+    if !installed("tmux") {
+        println!("skipped: tmux not installed");
+        return;
+    }
+    let dir = scratch();
+    let config = dir.path().join("config");
+    let unknown = "#1 0.1 FATAL: the frobnicator exploded";
+    let log = format!("starting\n{unknown}\nstep one\nstep two\nstep three\n{PEP668_LOG}");
+    let path = dir.path().join("app.log");
+    std::fs::write(&path, &log).unwrap();
+    let set = Arc::new(SignatureSet::builtin().expect("built-in signatures load"));
+    let (_, diagnosis) = ingest_text(&log, set, true);
+    assert_eq!(
+        diagnosis.unrecognized.len(),
+        1,
+        "{:?}",
+        diagnosis.unrecognized
+    );
+    let before = diagnosis.findings.len();
+    let findings = |n: usize| format!("{n} finding{}", if n == 1 { "" } else { "s" });
+
+    let config_s = config.display().to_string();
+    let tmux = Tmux::start(
+        "learn",
+        200,
+        40,
+        dir.path(),
+        &[
+            ("LOGDOC_CONFIG_DIR", config_s.as_str()),
+            ("EDITOR", "true"),
+            ("VISUAL", ""),
+        ],
+    );
+    // A followed file: the reader is still reading when the signature arrives.
+    tmux.run(&format!("{LOGDOC} -f app.log"));
+    tmux.wait_for("the diagnosis", |s| {
+        s.contains(&findings(before)) && s.contains("1 unrecognised") && s.contains("live")
+    });
+    // Select the unrecognised line: the last row of the findings list.
+    tmux.keys("Tab");
+    tmux.keys("G");
+    tmux.wait_for("the ? row selected", |s| {
+        s.contains("Unrecognised failure line 2")
+    });
+    tmux.keys("a");
+    let written = config.join("signatures").join("frobnicator-exploded.toml");
+    let screen = tmux.wait_for("the new finding", |s| {
+        s.contains(&findings(before + 1)) && s.contains("frobnicator-exploded.toml")
+    });
+    assert!(
+        screen.contains("config/signatures/frobnicator-exploded.toml (+ .md entry)"),
+        "the status bar names the files:\n{screen}"
+    );
+    assert!(screen.contains("it finds line 2"), "{screen}");
+    assert!(!screen.contains("1 unrecognised"), "{screen}");
+    assert_eq!(
+        tmux.format("#{alternate_on}"),
+        "1",
+        "back in the view after the editor"
+    );
+    assert!(written.exists());
+    let entry =
+        std::fs::read_to_string(config.join("signatures").join("frobnicator-exploded.md")).unwrap();
+    assert!(entry.contains("### Error Message"), "{entry}");
+
+    // The reader goes on with the new signature: a repeat of the line is counted.
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap();
+    std::io::Write::write_all(&mut file, b"#12 0.3 FATAL: the frobnicator exploded\n").unwrap();
+    tmux.wait_for("the repeat counted", |s| {
+        s.lines()
+            .any(|l| l.contains("×2") && l.contains("the frobnicator exploded"))
+    });
+    tmux.keys("q");
+    tmux.wait_restored();
+
+    // And every run after knows it, from the user signature folder.
+    let report = Command::new(LOGDOC)
+        .env("LOGDOC_CONFIG_DIR", &config)
+        .arg("--report")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&report.stdout);
+    assert!(stdout.contains("the frobnicator exploded"), "{stdout}");
+}
+
 // ----- which view a run opens -----
 
 #[test]

@@ -8,12 +8,12 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 use logdoc::signature::load::read_sources;
 use logdoc::signature::SignatureSet;
-use logdoc::tui::app::{Focus, Mode, SourceState};
-use logdoc::tui::ingest::{ingest_text, Ingest};
+use logdoc::tui::app::{Focus, Item, Mode, SourceState};
+use logdoc::tui::ingest::{ingest_text, rediagnose, Ingest};
 use logdoc::tui::keymap;
 use logdoc::tui::store::{LineFlags, LineStore};
 use logdoc::tui::worker::SourceEvent;
-use logdoc::tui::{view, Action, App, Effect};
+use logdoc::tui::{view, Action, App, DraftFiles, Edited, Effect};
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -870,6 +870,237 @@ fn the_mouse_wheel_scrolls_the_pane_under_it_and_a_click_focuses() {
         areas.detail.y + 3,
     ));
     assert_eq!(app.focus, Focus::Detail);
+}
+
+// ----- a: from an unrecognised line to a signature -----
+
+/// The user signature folder `LOGDOC_CONFIG_DIR=config` names, as logdoc reads it.
+fn signature_dir_of(config: &Path) -> std::path::PathBuf {
+    let dir = config.display().to_string();
+    logdoc::config::signature_dirs_from(|name| {
+        (name == logdoc::config::CONFIG_DIR_ENV).then(|| dir.clone())
+    })
+    .remove(0)
+}
+
+/// [`app_with`] the build log, drafting into `config`'s signature folder, with the
+/// unrecognised line (line 3) selected.
+fn app_on_the_unknown_line(config: &Path) -> App {
+    let mut app = app_with(&build_log(), (200, 50));
+    app.signature_dir = Some(signature_dir_of(config));
+    app.update(Action::FocusNext);
+    app.update(Action::Bottom);
+    assert!(
+        matches!(app.selected_item(), Some(Item::Unrecognized(u)) if u.line == 3),
+        "the ? row is selected"
+    );
+    app
+}
+
+fn drafted(app: &mut App) -> DraftFiles {
+    match app.handle_key(ch('a')) {
+        Some(Effect::EditDraft(files)) => files,
+        other => panic!("a gave {other:?}; message {:?}", app.message),
+    }
+}
+
+#[test]
+fn a_drafts_a_signature_checks_it_and_finds_the_line_at_once() {
+    let config = tempfile::tempdir().unwrap();
+    let mut app = app_on_the_unknown_line(config.path());
+    assert_eq!(app.diagnosis.findings.len(), 2);
+
+    let files = drafted(&mut app);
+    let dir = config.path().join("signatures");
+    // Drafts wait in drafts/, which logdoc does not load, until they check.
+    let drafts = dir.join("drafts");
+    assert_eq!(files.signature, drafts.join(format!("{}.toml", files.id)));
+    assert_eq!(files.entry, drafts.join(format!("{}.md", files.id)));
+    assert_eq!(files.line, 3);
+    let toml = std::fs::read_to_string(&files.signature).unwrap();
+    assert!(toml.contains("frobnicator exploded"), "{toml}");
+    let entry = std::fs::read_to_string(&files.entry).unwrap();
+    assert!(entry.starts_with("## Issue #N: "), "{entry}");
+    for section in [
+        "### Error Message",
+        "### Root Cause",
+        "### Solution",
+        "### How to Avoid",
+    ] {
+        assert!(entry.contains(section), "{section} missing:\n{entry}");
+    }
+    assert!(entry.contains("FATAL: the frobnicator exploded"), "{entry}");
+
+    // No editor: the draft is checked as written, and the grown set diagnoses the log again.
+    let set = app
+        .draft_edited(&files, Edited::NoEditor)
+        .unwrap_or_else(|| panic!("rejected: {:?}", app.message));
+    assert_eq!(set.len(), 3);
+    assert_eq!(
+        app.set.len(),
+        2,
+        "the running set changes only with the new diagnosis"
+    );
+    let installed = dir.join(format!("{}.toml", files.id));
+    assert_eq!(std::fs::read_to_string(&installed).unwrap(), toml);
+    assert!(dir.join(format!("{}.md", files.id)).exists());
+    assert!(!files.signature.exists() && !drafts.exists(), "moved up");
+    let r = rediagnose(&app.store, set, true);
+    let engine = app.rediagnosed(r);
+    assert_eq!(engine.lines(), 15);
+    assert!(app.learning.is_none());
+    assert_eq!(app.set.len(), 3);
+    assert_eq!(app.diagnosis.findings.len(), 3);
+    assert!(app.diagnosis.unrecognized.is_empty());
+    match app.selected_item() {
+        Some(Item::Finding(f)) => {
+            assert_eq!(f.id, files.id);
+            assert_eq!(f.first.line, 3);
+        }
+        other => panic!("the new finding is not selected: {other:?}"),
+    }
+    assert!(!app.store.flags(2).unrecognized(), "line 3 is known now");
+    assert!(app.line_severity(2).is_some());
+    let message = app.message.clone().unwrap();
+    assert!(!message.error, "{message:?}");
+    assert!(
+        message
+            .text
+            .contains(&format!("signatures/{}.toml", files.id)),
+        "{message:?}"
+    );
+    assert!(message.text.contains("no $EDITOR"), "{message:?}");
+    let text = screen(&draw(&app));
+    assert!(text.contains("3 findings"), "{text}");
+    assert!(text.contains(&format!("{}.toml", files.id)), "{text}");
+
+    // Its line is a finding now: `a` has nothing to draft from.
+    app.update(Action::Bottom);
+    assert_eq!(app.handle_key(ch('a')), None);
+    assert!(app.message.as_ref().unwrap().error);
+}
+
+#[test]
+fn a_draft_that_fails_its_check_changes_nothing_and_a_opens_it_again() {
+    let config = tempfile::tempdir().unwrap();
+    let mut app = app_on_the_unknown_line(config.path());
+    let files = drafted(&mut app);
+    let toml = std::fs::read_to_string(&files.signature).unwrap();
+    // What a slip in the editor does: a pattern that does not compile.
+    let broken: String = toml
+        .lines()
+        .map(|l| {
+            if l.starts_with("patterns = ") {
+                "patterns = [\"the frobnicator (exploded\"]".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&files.signature, &broken).unwrap();
+    let edited = Edited::Done {
+        editor: "true".into(),
+    };
+    assert!(app.draft_edited(&files, edited.clone()).is_none());
+    let message = app.message.clone().unwrap();
+    assert!(message.error);
+    let line = broken
+        .lines()
+        .position(|l| l.starts_with("patterns = "))
+        .unwrap()
+        + 1;
+    assert!(
+        message.text.starts_with(&format!(
+            "draft not used (a edits it again): {}:{line}: field `patterns",
+            files.signature.display()
+        )),
+        "{message:?}"
+    );
+    assert_eq!(app.set.len(), 2, "the running set is kept");
+    assert!(app.learning.is_none());
+    let folder = config.path().join("signatures");
+    assert!(files.signature.exists(), "the draft waits in drafts/");
+    assert!(
+        !folder.join(format!("{}.toml", files.id)).exists(),
+        "a broken draft never lands where logdoc loads signatures"
+    );
+
+    // `a` on the same line opens the same files again; mended, the draft is used.
+    assert_eq!(drafted(&mut app), files);
+    std::fs::write(&files.signature, &toml).unwrap();
+    let set = app.draft_edited(&files, edited).expect("checks now");
+    let r = rediagnose(&app.store, set, true);
+    app.rediagnosed(r);
+    assert_eq!(app.diagnosis.findings.len(), 3);
+    let message = &app.message.as_ref().unwrap().text;
+    assert!(
+        message.starts_with(&format!("`{}` added from", files.id)),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_never_writes_over_an_existing_file() {
+    let config = tempfile::tempdir().unwrap();
+    let mut first = app_on_the_unknown_line(config.path());
+    let taken = drafted(&mut first);
+    let mut app = app_on_the_unknown_line(config.path());
+    let files = drafted(&mut app);
+    assert_eq!(files.id, format!("{}-2", taken.id));
+    let toml = std::fs::read_to_string(&files.signature).unwrap();
+    assert!(toml.contains(&format!("id = \"{}\"", files.id)), "{toml}");
+    assert!(
+        app.draft_edited(&files, Edited::NoEditor).is_some(),
+        "{:?}",
+        app.message
+    );
+}
+
+#[test]
+fn a_without_an_unrecognised_line_or_a_folder_says_why() {
+    let config = tempfile::tempdir().unwrap();
+    let mut app = app_with(&build_log(), (200, 50));
+    app.signature_dir = Some(signature_dir_of(config.path()));
+    // The top finding is selected and marked: not an unrecognised line.
+    assert_eq!(app.handle_key(ch('a')), None);
+    let message = app.message.clone().unwrap();
+    assert!(
+        message.error && message.text.contains("unrecognised"),
+        "{message:?}"
+    );
+    assert!(
+        !config.path().join("signatures").exists(),
+        "nothing written"
+    );
+
+    let mut app = app_on_the_unknown_line(config.path());
+    app.signature_dir = None;
+    assert_eq!(app.handle_key(ch('a')), None);
+    assert!(app
+        .message
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("LOGDOC_CONFIG_DIR"));
+}
+
+#[test]
+fn the_help_and_the_footer_show_the_a_key() {
+    let mut app = app_with(&build_log(), (80, 24));
+    app.update(Action::ToggleHelp);
+    let text = screen(&draw(&app));
+    assert!(
+        text.contains(" a       draft a signature for ? line"),
+        "{text}"
+    );
+    let app = app_with(&build_log(), (200, 50));
+    let footer = row(&draw(&app), 49);
+    assert!(footer.contains("a new signature"), "{footer:?}");
+    let mut app = app_on_the_unknown_line(Path::new("/nonexistent"));
+    app.update(Action::FocusNext);
+    let text = screen(&draw(&app));
+    assert!(text.contains("Press a to draft a signature"), "{text}");
 }
 
 // ----- speed -----

@@ -64,6 +64,8 @@ pub struct Engine {
     block: unrecognized::Block,
     /// The current line's normalised text (reused, so feeding allocates nothing per line).
     text: String,
+    /// Bumped whenever what [`Engine::diagnosis`] returns changes (line count aside).
+    revision: u64,
 }
 
 impl Engine {
@@ -86,6 +88,7 @@ impl Engine {
             block: unrecognized::Block::default(),
             hits: Vec::new(),
             text: String::new(),
+            revision: 0,
         }
     }
 
@@ -185,6 +188,11 @@ impl Engine {
                 let shown = self.mask(&text);
                 let step_name = self.step_name(step);
                 verdict.unrecognized = self.unrecognized.add(number, shown, step_name);
+                if verdict.unrecognized {
+                    self.revision += 1;
+                }
+                // Its own block: the rest of an unknown `npm error ...` block is one line.
+                self.block.start(number, &text);
             }
         }
         self.text = text;
@@ -210,6 +218,9 @@ impl Engine {
             .items()
             .iter()
             .filter(|u| !known.contains(&u.line))
+            // `Process completed with exit code 1` only points at the failure: worth listing
+            // when nothing else explains the run, noise next to a finding.
+            .filter(|u| findings.is_empty() || !unrecognized::is_wrapper(&u.text))
             .cloned()
             .collect();
         Diagnosis {
@@ -223,6 +234,14 @@ impl Engine {
     /// Lines fed so far.
     pub fn lines(&self) -> u64 {
         self.lines
+    }
+
+    /// A counter that increases whenever the diagnosis changes — a finding or an occurrence
+    /// recorded (near-rule confirmations included), an unrecognised line kept or counted —
+    /// and only then (the line count aside): a caller holding the diagnosis of an earlier
+    /// revision need not take it again while this is unchanged.
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     /// At most 500 bytes of `text`, masked. Masking comes first, so a secret that the cut
@@ -250,6 +269,7 @@ impl Engine {
             None => captures,
         };
         let excerpt = self.mask(text);
+        self.revision += 1;
         self.last_hit_line = self.last_hit_line.max(line);
         let occurrence = Occurrence {
             line,
@@ -278,4 +298,31 @@ pub(crate) fn truncate(text: &str, max: usize) -> &str {
         end -= 1;
     }
     &text[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_revision_moves_only_when_the_diagnosis_does() {
+        let set = Arc::new(SignatureSet::builtin().unwrap());
+        let mut engine = Engine::new(set, true);
+        let start = engine.revision();
+        engine.feed("#5 0.1 added 612 packages in 3s");
+        assert_eq!(engine.revision(), start, "an ordinary line");
+        engine.feed("#9 0.41 error: externally-managed-environment");
+        let found = engine.revision();
+        assert!(found > start, "a finding");
+        for _ in 0..4 {
+            engine.feed("step 3 of 9");
+        }
+        assert_eq!(engine.revision(), found);
+        engine.feed("FATAL: the frobnicator exploded");
+        let unknown = engine.revision();
+        assert!(unknown > found, "an unrecognised line");
+        engine.feed("FATAL: the frobnicator exploded");
+        assert_eq!(engine.revision(), unknown, "a repeat of it is not kept");
+        assert_eq!(engine.diagnosis().unrecognized.len(), 1);
+    }
 }

@@ -37,6 +37,9 @@ pub enum Action {
     CopyFix,
     /// Copy the whole diagnosis as Markdown.
     CopyDiagnosis,
+    /// Draft a signature (and an issue-log entry) from the selected unrecognised line, let
+    /// the user edit it, and use it at once.
+    DraftSignature,
     ToggleHelp,
     Quit,
     /// Mouse wheel at a screen position: `down` scrolls towards the end.

@@ -17,18 +17,31 @@ pub struct Ingest {
     engine: Engine,
     sanitizer: Sanitizer,
     batch: LineStore,
-    /// Lines fed since the last [`Ingest::snapshot`].
-    unsnapshotted: u64,
+    /// The engine's revision at the last [`Ingest::snapshot`] (or engine swap).
+    snapshot_revision: u64,
 }
 
 impl Ingest {
     pub fn new(set: Arc<SignatureSet>, redact: bool) -> Self {
+        let engine = Engine::new(set, redact);
         Ingest {
-            engine: Engine::new(set, redact),
+            snapshot_revision: engine.revision(),
+            engine,
             sanitizer: Sanitizer::default(),
             batch: LineStore::new(),
-            unsnapshotted: 0,
         }
+    }
+
+    /// Goes on with `engine` (one that has been fed every line so far, with another signature
+    /// set), whose diagnosis the UI already has.
+    pub fn replace_engine(&mut self, engine: Engine) {
+        self.snapshot_revision = engine.revision();
+        self.engine = engine;
+    }
+
+    /// Lines fed to the engine so far.
+    pub fn lines(&self) -> u64 {
+        self.engine.lines()
     }
 
     /// Sanitises, scans and keeps one line as read.
@@ -42,7 +55,6 @@ impl Ingest {
             flags,
             line.bytes.len() as u64 + line.cut + 1,
         );
-        self.unsnapshotted += 1;
     }
 
     /// [`Ingest::push`] for a line held in memory.
@@ -60,15 +72,47 @@ impl Ingest {
         std::mem::take(&mut self.batch)
     }
 
-    /// Lines have been fed since the last snapshot, so the diagnosis may have changed.
+    /// The diagnosis has changed since the last snapshot ([`Engine::revision`]).
     pub fn dirty(&self) -> bool {
-        self.unsnapshotted > 0
+        self.engine.revision() != self.snapshot_revision
     }
 
     /// The diagnosis so far.
     pub fn snapshot(&mut self) -> Diagnosis {
-        self.unsnapshotted = 0;
+        self.snapshot_revision = self.engine.revision();
         self.engine.diagnosis()
+    }
+}
+
+/// The lines already read, diagnosed again with another signature set.
+pub struct Rediagnosis {
+    pub set: Arc<SignatureSet>,
+    /// The engine that was fed every line, to go on with as more lines arrive.
+    pub engine: Engine,
+    pub diagnosis: Diagnosis,
+    /// Each line's flags under the new set.
+    pub flags: Vec<LineFlags>,
+}
+
+/// Feeds every line of `store` (clean text, as the reader stored it) to a fresh engine over
+/// `set`: the diagnosis the log would have had with `set` from the start.
+pub fn rediagnose(store: &LineStore, set: Arc<SignatureSet>, redact: bool) -> Rediagnosis {
+    let mut engine = Engine::new(Arc::clone(&set), redact);
+    let mut flags = Vec::with_capacity(store.len());
+    for i in 0..store.len() {
+        let verdict = engine.feed(store.text(i));
+        flags.push(LineFlags::new(
+            verdict.severity,
+            verdict.unrecognized,
+            store.flags(i).cut(),
+        ));
+    }
+    let diagnosis = engine.diagnosis();
+    Rediagnosis {
+        set,
+        engine,
+        diagnosis,
+        flags,
     }
 }
 

@@ -214,6 +214,13 @@ pub static NORMAL: &[Binding] = &[
         (7, "Y", "copy all"),
     ),
     hinted(
+        &[ch('a')],
+        "a",
+        Action::DraftSignature,
+        "draft a signature for ? line",
+        (5, "a", "new signature"),
+    ),
+    hinted(
         &[ch('?')],
         "?",
         Action::ToggleHelp,

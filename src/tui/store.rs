@@ -145,6 +145,13 @@ impl LineStore {
         self.flags.get(i).copied().unwrap_or_default()
     }
 
+    /// Replaces the flags of the first `flags.len()` lines (after a re-diagnosis with another
+    /// signature set); lines past the store's end are ignored.
+    pub fn set_flags(&mut self, flags: &[LineFlags]) {
+        let n = flags.len().min(self.flags.len());
+        self.flags[..n].copy_from_slice(&flags[..n]);
+    }
+
     /// The log's own colours on line `i`.
     pub fn spans(&self, i: usize) -> &[LineSpan] {
         let line = i as u64;

@@ -79,6 +79,25 @@ pub fn restore() {
     }
 }
 
+/// Leaves the view for a while (another program, the editor, takes the terminal): as
+/// [`restore`], to be undone by [`resume`].
+pub fn suspend() {
+    restore();
+}
+
+/// Takes the terminal back after [`suspend`] and has the whole view redrawn.
+pub fn resume(terminal: &mut Term) -> io::Result<()> {
+    enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        cursor::Hide
+    )?;
+    terminal.clear()
+}
+
 fn install_panic_hook() {
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();

@@ -10,8 +10,21 @@
 //!
 //! Reading and scanning are split so the scanner can tell when the input has nothing more
 //! for now: then it hands its batch to the UI at once, so a slow stream shows each line as
-//! it arrives while a fast one is sent in large batches. Errors (a broken pipe, a gzip
-//! stream cut short, a panic in the engine) are sent to the UI as [`SourceEvent::Failed`].
+//! it arrives while a fast one is sent in large batches. A new diagnosis is taken only when
+//! the engine's [`revision`](crate::diagnosis::Engine::revision) says it changed. Errors (a
+//! broken pipe, a gzip stream cut short, a panic in the engine) are sent to the UI as
+//! [`SourceEvent::Failed`].
+//!
+//! When the signature set grows (the `a` key), the log already read is diagnosed again:
+//!
+//! ```text
+//!  UI ──InputHandle::pause──► scanner: flushes its lines, says Msg::Paused, waits
+//!  UI ──spawn_rediagnosis(store, new set)──► rediagnose thread: a fresh Engine fed every
+//!                                             stored line ──Msg::Rediagnosed──► UI
+//!  UI ──InputHandle::resume(engine)──► scanner goes on with that engine (and the new set)
+//! ```
+//!
+//! An input that has ended has no scanner left to pause: the re-diagnosis just runs.
 
 use std::cell::Cell;
 use std::io::{self, Read};
@@ -23,10 +36,10 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::ingest::Ingest;
+use super::ingest::{rediagnose, Ingest, Rediagnosis};
 use super::store::LineStore;
 use super::terminal;
-use crate::diagnosis::Diagnosis;
+use crate::diagnosis::{Diagnosis, Engine};
 use crate::signature::SignatureSet;
 use crate::source::{FollowEvent, Input, LineReader, DEFAULT_MAX_LINE};
 
@@ -43,6 +56,12 @@ pub enum Msg {
     Source(SourceEvent),
     /// SIGTERM, SIGHUP, SIGINT or SIGQUIT arrived.
     Signal(i32),
+    /// The scanner has sent every line it read and waits for [`InputHandle::resume`].
+    Paused,
+    /// The lines read, diagnosed again with a new signature set.
+    Rediagnosed(Box<Rediagnosis>),
+    /// Diagnosing again failed (a panic in the engine); the message says why.
+    RediagnosisFailed(String),
 }
 
 /// What happened to the input.
@@ -68,6 +87,41 @@ enum Chunk {
     Data(Vec<u8>),
     End,
     Failed(String),
+    /// No data: the UI wakes a scanner waiting for input to look at its controls.
+    Wake,
+}
+
+/// What the UI asks of the scanner.
+enum Control {
+    /// Send every line read, say [`Msg::Paused`], and wait for `Resume`.
+    Pause,
+    /// Go on, with this engine (fed every line so far) when given.
+    Resume(Option<Box<Engine>>),
+}
+
+/// The UI's hold on the scanner of [`spawn_input`].
+pub struct InputHandle {
+    control: mpsc::Sender<Control>,
+    wake: SyncSender<Chunk>,
+}
+
+impl InputHandle {
+    /// Asks the scanner to pause after the lines it has read: [`Msg::Paused`] follows them,
+    /// unless the input ends first ([`SourceEvent::Ended`] or `Failed` then comes instead).
+    /// False when the scanner is already gone.
+    pub fn pause(&self) -> bool {
+        if self.control.send(Control::Pause).is_err() {
+            return false;
+        }
+        // A scanner waiting for input wakes up; one that is busy sees the request soon anyway.
+        let _ = self.wake.try_send(Chunk::Wake);
+        true
+    }
+
+    /// Lets a paused scanner go on, with `engine` in place of its own when given.
+    pub fn resume(&self, engine: Option<Engine>) {
+        let _ = self.control.send(Control::Resume(engine.map(Box::new)));
+    }
 }
 
 const CHUNK: usize = 256 * 1024;
@@ -84,8 +138,13 @@ pub fn spawn_input(
     set: Arc<SignatureSet>,
     redact: bool,
     tx: SyncSender<Msg>,
-) -> io::Result<()> {
+) -> io::Result<InputHandle> {
     let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Chunk>(8);
+    let (control_tx, control_rx) = mpsc::channel::<Control>();
+    let handle = InputHandle {
+        control: control_tx,
+        wake: chunk_tx.clone(),
+    };
     let ui = tx.clone();
     thread::Builder::new()
         .name("logdoc-reader".into())
@@ -104,14 +163,42 @@ pub fn spawn_input(
         .name("logdoc-scanner".into())
         .spawn(move || {
             terminal::quiet_panics_on_this_thread();
-            let result =
-                panic::catch_unwind(AssertUnwindSafe(|| scan_chunks(chunk_rx, set, redact, &tx)));
+            let result = panic::catch_unwind(AssertUnwindSafe(|| {
+                scan_chunks(chunk_rx, control_rx, set, redact, &tx)
+            }));
             if let Err(payload) = result {
                 let _ = tx.send(Msg::Source(SourceEvent::Failed(format!(
                     "internal error in the scanner: {}",
                     panic_message(&payload)
                 ))));
             }
+        })?;
+    Ok(handle)
+}
+
+/// Diagnoses `store` again with `set` on a thread of its own; the result (or the failure)
+/// comes back as [`Msg::Rediagnosed`] (or [`Msg::RediagnosisFailed`]). The thread lets go of
+/// `store` before it sends, so the UI holds the only reference again when the message arrives.
+pub fn spawn_rediagnosis(
+    store: Arc<LineStore>,
+    set: Arc<SignatureSet>,
+    redact: bool,
+    tx: SyncSender<Msg>,
+) -> io::Result<()> {
+    thread::Builder::new()
+        .name("logdoc-rediagnose".into())
+        .spawn(move || {
+            terminal::quiet_panics_on_this_thread();
+            let result = panic::catch_unwind(AssertUnwindSafe(|| rediagnose(&store, set, redact)));
+            drop(store);
+            let msg = match result {
+                Ok(r) => Msg::Rediagnosed(Box::new(r)),
+                Err(payload) => Msg::RediagnosisFailed(format!(
+                    "internal error while diagnosing again: {}",
+                    panic_message(&payload)
+                )),
+            };
+            let _ = tx.send(msg);
         })?;
     Ok(())
 }
@@ -208,6 +295,7 @@ impl Read for ChannelReader {
                 }
                 Chunk::End => self.done = Some(Ok(())),
                 Chunk::Failed(e) => self.done = Some(Err(e)),
+                Chunk::Wake => return Err(io::ErrorKind::WouldBlock.into()),
             }
         }
         let n = out.len().min(self.chunk.len() - self.pos);
@@ -221,6 +309,7 @@ impl Read for ChannelReader {
 struct Scanner<'a> {
     ingest: Ingest,
     tx: &'a SyncSender<Msg>,
+    control: Receiver<Control>,
     last_flush: Instant,
     last_snapshot: Instant,
     closed: bool,
@@ -246,9 +335,48 @@ impl Scanner<'_> {
         self.send(Msg::Diagnosis(Box::new(diagnosis)));
         self.last_snapshot = Instant::now();
     }
+
+    /// Carries out what the UI asked, if anything.
+    fn controls(&mut self) {
+        while let Ok(control) = self.control.try_recv() {
+            match control {
+                Control::Pause => self.pause(),
+                // Not paused: nothing to resume.
+                Control::Resume(_) => {}
+            }
+        }
+    }
+
+    /// Hands over every line read and waits until the UI says to go on.
+    fn pause(&mut self) {
+        self.flush_lines();
+        if self.ingest.dirty() {
+            self.snapshot();
+        }
+        self.send(Msg::Paused);
+        loop {
+            match self.control.recv() {
+                Ok(Control::Resume(engine)) => {
+                    if let Some(engine) = engine {
+                        self.ingest.replace_engine(*engine);
+                    }
+                    return;
+                }
+                Ok(Control::Pause) => {}
+                // The UI is gone.
+                Err(_) => return,
+            }
+        }
+    }
 }
 
-fn scan_chunks(rx: Receiver<Chunk>, set: Arc<SignatureSet>, redact: bool, tx: &SyncSender<Msg>) {
+fn scan_chunks(
+    rx: Receiver<Chunk>,
+    control: Receiver<Control>,
+    set: Arc<SignatureSet>,
+    redact: bool,
+    tx: &SyncSender<Msg>,
+) {
     let wait = Rc::new(Cell::new(Wait::No));
     let reader = ChannelReader {
         rx,
@@ -262,6 +390,7 @@ fn scan_chunks(rx: Receiver<Chunk>, set: Arc<SignatureSet>, redact: bool, tx: &S
     let mut s = Scanner {
         ingest: Ingest::new(set, redact),
         tx,
+        control,
         last_flush: now,
         last_snapshot: now,
         closed: false,
@@ -276,10 +405,11 @@ fn scan_chunks(rx: Receiver<Chunk>, set: Arc<SignatureSet>, redact: bool, tx: &S
                     since_check = 0;
                     if s.ingest.batch_len() >= BATCH_LINES || s.last_flush.elapsed() >= BATCH_AGE {
                         s.flush_lines();
-                        if s.last_snapshot.elapsed() >= SNAPSHOT_BUSY {
+                        if s.ingest.dirty() && s.last_snapshot.elapsed() >= SNAPSHOT_BUSY {
                             s.snapshot();
                         }
                     }
+                    s.controls();
                 }
             }
             Ok(None) => {
@@ -291,6 +421,7 @@ fn scan_chunks(rx: Receiver<Chunk>, set: Arc<SignatureSet>, redact: bool, tx: &S
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                 // The input has nothing more for now: show what we have.
                 s.flush_lines();
+                s.controls();
                 if !s.ingest.dirty() {
                     wait.set(Wait::Forever);
                 } else if s.last_snapshot.elapsed() >= SNAPSHOT_IDLE {
@@ -452,5 +583,145 @@ mod tests {
             matches!(&events[..], [SourceEvent::Failed(m)] if m.contains("pipe broke")),
             "{events:?}"
         );
+    }
+
+    /// A live input: what the test sends, read as it arrives.
+    struct Pipe(Receiver<Vec<u8>>);
+
+    impl Read for Pipe {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            match self.0.recv() {
+                Ok(bytes) => {
+                    out[..bytes.len()].copy_from_slice(&bytes);
+                    Ok(bytes.len())
+                }
+                Err(_) => Ok(0),
+            }
+        }
+    }
+
+    /// Waits for a message that `want` takes (others are dropped), keeping the lines.
+    fn wait_for<T>(
+        rx: &Receiver<Msg>,
+        store: &mut LineStore,
+        mut want: impl FnMut(Msg) -> Option<T>,
+    ) -> T {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let msg = rx
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .expect("the message in time");
+            match msg {
+                Msg::Lines(b) => store.append(b),
+                other => {
+                    if let Some(t) = want(other) {
+                        return t;
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_paused_reader_goes_on_with_the_rediagnosed_engine() {
+        let line = "#1 0.1 FATAL: the frobnicator exploded";
+        let builtin = Arc::new(SignatureSet::builtin().unwrap());
+        let (bytes_tx, bytes_rx) = mpsc::channel::<Vec<u8>>();
+        let (tx, rx) = mpsc::sync_channel(16);
+        let input = Input {
+            name: "live".into(),
+            gzip: false,
+            reader: Box::new(Pipe(bytes_rx)),
+        };
+        let handle = spawn_input(Pending::Open(input), builtin, true, tx.clone()).unwrap();
+        bytes_tx
+            .send(format!("starting\n{line}\n").into_bytes())
+            .unwrap();
+        let mut store = LineStore::new();
+        let first = wait_for(&rx, &mut store, |m| match m {
+            Msg::Diagnosis(d) => Some(*d),
+            _ => None,
+        });
+        assert!(first.findings.is_empty());
+        assert_eq!(first.unrecognized.len(), 1);
+
+        // The reader waits for input; pausing wakes it, and Paused follows every line.
+        assert!(handle.pause());
+        wait_for(&rx, &mut store, |m| matches!(m, Msg::Paused).then_some(()));
+        assert_eq!(store.len(), 2);
+
+        let draft = crate::import::draft_from_line(line);
+        let mut sources = crate::signature::builtin_sources();
+        sources.push(crate::signature::SourceFile {
+            origin: crate::signature::Origin::File(format!("{}.toml", draft.id).into()),
+            text: draft.signature_toml.clone(),
+        });
+        let grown = Arc::new(SignatureSet::from_sources(sources).unwrap());
+        spawn_rediagnosis(Arc::new(store.clone()), grown, true, tx).unwrap();
+        let r = wait_for(&rx, &mut store, |m| match m {
+            Msg::Rediagnosed(r) => Some(*r),
+            _ => None,
+        });
+        let count = |d: &Diagnosis| {
+            d.findings
+                .iter()
+                .find(|f| f.id == draft.id)
+                .map(|f| f.count)
+        };
+        assert_eq!(count(&r.diagnosis), Some(1));
+        assert!(r.diagnosis.unrecognized.is_empty());
+        assert_eq!(r.flags.len(), 2);
+        assert!(!r.flags[1].unrecognized() && r.flags[1].severity().is_some());
+
+        // Resumed with that engine, the reader finds the new signature in what comes next.
+        handle.resume(Some(r.engine));
+        bytes_tx.send(format!("{line}\n").into_bytes()).unwrap();
+        let later = wait_for(&rx, &mut store, |m| match m {
+            Msg::Diagnosis(d) if count(&d) == Some(2) => Some(*d),
+            _ => None,
+        });
+        assert_eq!(later.findings.len(), 1);
+        assert_eq!(store.len(), 3);
+        drop(bytes_tx);
+        wait_for(&rx, &mut store, |m| {
+            matches!(m, Msg::Source(SourceEvent::Ended)).then_some(())
+        });
+    }
+
+    #[test]
+    fn an_unchanged_diagnosis_is_not_sent_again() {
+        let (bytes_tx, bytes_rx) = mpsc::channel::<Vec<u8>>();
+        let (tx, rx) = mpsc::sync_channel(64);
+        let input = Input {
+            name: "live".into(),
+            gzip: false,
+            reader: Box::new(Pipe(bytes_rx)),
+        };
+        let set = Arc::new(SignatureSet::builtin().unwrap());
+        let _handle = spawn_input(Pending::Open(input), set, true, tx).unwrap();
+        let mut store = LineStore::new();
+        bytes_tx
+            .send(b"#9 0.41 error: externally-managed-environment\n".to_vec())
+            .unwrap();
+        wait_for(&rx, &mut store, |m| {
+            matches!(m, Msg::Diagnosis(_)).then_some(())
+        });
+        // Plain lines change nothing: lines arrive, no diagnosis with them.
+        for i in 0..5 {
+            bytes_tx.send(format!("plain {i}\n").into_bytes()).unwrap();
+            std::thread::sleep(SNAPSHOT_IDLE * 2);
+        }
+        drop(bytes_tx);
+        let mut diagnoses = 0;
+        wait_for(&rx, &mut store, |m| match m {
+            Msg::Diagnosis(_) => {
+                diagnoses += 1;
+                None
+            }
+            Msg::Source(SourceEvent::Ended) => Some(()),
+            _ => None,
+        });
+        assert_eq!(store.len(), 6);
+        assert_eq!(diagnoses, 1, "only the final one, at the end of the input");
     }
 }

@@ -5,13 +5,15 @@
 //! the reader's notifications ([`App::append`], [`App::set_diagnosis`],
 //! [`App::source_event`]); the views only read it. Nothing here touches a terminal, so every
 //! key can be tested on a hand-built `App`. Keys and the mouse are in `update.rs`, what is
-//! copied in `copy.rs`.
+//! copied in `copy.rs`, drafting a signature from an unrecognised line (`a`) in `learn.rs`.
 
 mod copy;
+mod learn;
 mod update;
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use ratatui::layout::Rect;
@@ -22,8 +24,10 @@ use super::view;
 use super::worker::SourceEvent;
 use crate::diagnosis::{Diagnosis, Finding, Unrecognized};
 use crate::redact::Redactor;
-use crate::signature::{Severity, SignatureSet};
+use crate::signature::{Severity, SignatureSet, SourceFile};
 use crate::source::FollowEvent;
+
+pub use learn::{DraftFiles, Edited, Learning};
 
 /// The pane that keys act on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +82,8 @@ pub struct Message {
 pub enum Effect {
     /// Put `text` on the clipboard; `what` names it in the status bar.
     Copy { text: String, what: &'static str },
+    /// Open the drafted files in the user's editor, then hand them to [`App::draft_edited`].
+    EditDraft(DraftFiles),
 }
 
 /// A row of the findings list.
@@ -124,7 +130,9 @@ pub struct App {
     /// The input may keep growing (stdin, a followed file).
     pub live: bool,
     pub state: SourceState,
-    pub store: LineStore,
+    /// The lines read. Shared only while a re-diagnosis reads them on its own thread (when no
+    /// line is being added).
+    pub store: Arc<LineStore>,
     pub diagnosis: Diagnosis,
     pub set: Arc<SignatureSet>,
     redactor: Option<Redactor>,
@@ -151,6 +159,15 @@ pub struct App {
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
     pub quit: bool,
+    /// Where `a` writes its drafts: the user signature folder
+    /// ([`crate::config::default_signature_dir`]), or none when there is none.
+    pub signature_dir: Option<PathBuf>,
+    /// The files the signature set was loaded from, to grow it (read when first needed).
+    sources: Option<Vec<SourceFile>>,
+    /// A checked draft whose re-diagnosis is running.
+    pub learning: Option<Learning>,
+    /// The last draft that failed its check: `a` on its line opens it again.
+    failed_draft: Option<DraftFiles>,
 }
 
 /// Lines scrolled by one turn of the mouse wheel.
@@ -165,7 +182,7 @@ impl App {
             name: name.into(),
             live,
             state: SourceState::Reading,
-            store: LineStore::new(),
+            store: Arc::new(LineStore::new()),
             diagnosis: Diagnosis::default(),
             set,
             redactor: redact.then(Redactor::new),
@@ -191,6 +208,10 @@ impl App {
             rate: None,
             size: (80, 24),
             quit: false,
+            signature_dir: crate::config::default_signature_dir(),
+            sources: None,
+            learning: None,
+            failed_draft: None,
         }
     }
 
@@ -303,7 +324,7 @@ impl App {
 
     /// Adds lines read.
     pub fn append(&mut self, batch: LineStore) {
-        self.store.append(batch);
+        Arc::make_mut(&mut self.store).append(batch);
     }
 
     /// Takes a new diagnosis; keeps the user's selection, or selects (and shows) the top finding.

@@ -110,6 +110,7 @@ impl App {
             }
             Action::CopyFix => return self.copy_fix(),
             Action::CopyDiagnosis => return self.copy_diagnosis(),
+            Action::DraftSignature => return self.draft_signature(),
             Action::ToggleHelp => self.mode = Mode::Help,
             Action::Quit => self.quit = true,
             Action::Wheel { down, column, row } => {
@@ -213,7 +214,7 @@ impl App {
     }
 
     /// Selects row `i` of the findings list as the user's choice, and shows its line.
-    fn select(&mut self, i: usize) {
+    pub(super) fn select(&mut self, i: usize) {
         self.user_selected = true;
         if i != self.selected {
             self.detail_scroll = 0;

@@ -163,8 +163,10 @@ fn content(app: &App, width: u16) -> Text<'static> {
                 app,
                 "It reads like a failure (an error keyword, an exit code), but no signature knows it, so \
                  logdoc has no documented fix. Enter shows it in the log with the lines around it.\n\n\
-                 If it keeps coming back, write a signature for it (see the README, \"Writing a \
-                 signature\") and load it with --signatures.",
+                 Press a to draft a signature for it: the line with its volatile parts (versions, \
+                 paths, ports, ids …) generalised, and a matching issue-log entry, written to your \
+                 signature folder and opened in $EDITOR; once it checks, it is used on this log at \
+                 once and on every log after.",
                 Style::new(),
             ));
             Text::from(lines)
