@@ -120,7 +120,7 @@ fn report_command(cli: &Cli) -> anyhow::Result<ExitCode> {
                 redact: !cli.no_redact,
             };
             match tui::run(options) {
-                Ok(outcome) => return Ok(tui_exit_code(cli, &set, &outcome)),
+                Ok(outcome) => return Ok(tui_exit_code(cli, &outcome)),
                 Err(tui::TuiError::Unavailable(e)) => {
                     eprintln!("logdoc: cannot open the interactive view ({e}); printing the report")
                 }
@@ -311,7 +311,9 @@ pub fn choose_view(cli: &Cli, inputs: usize, term: &TerminalInfo) -> ViewMode {
 }
 
 /// The exit status after the interactive view: as the report's, or 128 + the signal.
-fn tui_exit_code(cli: &Cli, set: &SignatureSet, outcome: &tui::Outcome) -> ExitCode {
+fn tui_exit_code(cli: &Cli, outcome: &tui::Outcome) -> ExitCode {
+    // The set the view ended with: it may have learned a signature (`a`).
+    let set = &outcome.set;
     if let Some(sig) = outcome.signal {
         return ExitCode::from(128u8.saturating_add(sig.clamp(0, 127) as u8));
     }
