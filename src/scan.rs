@@ -119,13 +119,29 @@ fn next_special(block: &[u8], from: usize) -> usize {
 }
 
 /// Scans `input` to its end. `progress(bytes, elapsed)` is called now and then once the scan
-/// has taken longer than half a second.
+/// has taken longer than half a second. A read error (truncated gzip data, an I/O error)
+/// fails the scan; [`scan_partial`] keeps what was read before it.
 pub fn scan(
+    input: Input,
+    set: Arc<SignatureSet>,
+    options: &ScanOptions,
+    progress: impl FnMut(u64, Duration),
+) -> Result<Scan, SourceError> {
+    match scan_partial(input, set, options, progress)? {
+        (scan, None) => Ok(scan),
+        (_, Some(error)) => Err(error),
+    }
+}
+
+/// Like [`scan`], but a read error after some of the input was read ends the scan instead
+/// of failing it: returns the scan of what was read before the error, and the error (a
+/// truncated `.gz` still gets its report). An error before anything was read is an `Err`.
+pub fn scan_partial(
     mut input: Input,
     set: Arc<SignatureSet>,
     options: &ScanOptions,
     mut progress: impl FnMut(u64, Duration),
-) -> Result<Scan, SourceError> {
+) -> Result<(Scan, Option<SourceError>), SourceError> {
     let mut engine = Engine::new(set, options.redact);
     let mut block_scan = BlockScan::default();
     let reader = std::mem::replace(&mut input.reader, Box::new(std::io::empty()));
@@ -133,11 +149,16 @@ pub fn scan(
     let (mut bytes, mut binary) = (0u64, false);
     let started = Instant::now();
     let mut next_tick = 0u64;
+    let mut error = None;
     loop {
         let block = match lines.next_block() {
             Ok(Some(block)) => block,
             Ok(None) => break,
-            Err(e) => return Err(input.read_error(e)),
+            Err(e) if bytes == 0 => return Err(input.read_error(e)),
+            Err(e) => {
+                error = Some(input.read_error(e));
+                break;
+            }
         };
         if bytes < BINARY_PROBE && memchr::memchr(0, block.bytes).is_some() {
             binary = true;
@@ -160,13 +181,14 @@ pub fn scan(
         }
     }
     let truncated_lines = block_scan.truncated;
-    Ok(Scan {
+    let scan = Scan {
         source: input.name,
         diagnosis: engine.diagnosis(),
         bytes,
         binary,
         truncated_lines,
-    })
+    };
+    Ok((scan, error))
 }
 
 /// Scans text held in memory (signature examples, tests).

@@ -33,7 +33,7 @@ fn every_wrapper_form_is_seen_through() {
         ("github actions", format!("2025-12-18T12:14:03.1234567Z #9 0.412 {FAILURE}")),
         ("tag", format!("[build] {FAILURE}")),
         ("kubectl prefix", format!("[pod/api-7d9f/app] {FAILURE}")),
-        ("ansi colours", format!("\x1b[31merror\x1b[0m: externally-managed-environment")),
+        ("ansi colours", "\x1b[31merror\x1b[0m: externally-managed-environment".to_string()),
         ("colour splitting the keyword", "error: externally-\x1b[1mmanaged\x1b[0m-environment".to_string()),
         ("crlf", format!("{FAILURE}\r")),
         ("progress frames", format!("Collecting x 10%\rCollecting x 100%\r{FAILURE}")),

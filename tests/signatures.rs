@@ -184,3 +184,65 @@ fn all_problems_are_listed_not_just_the_first() {
     // in a sub-folder, which a folder load does not descend into).
     assert!(errors.len() >= 5, "{errors:#?}");
 }
+
+/// Every class of mistake says how to mend it, not only what is wrong.
+#[test]
+fn every_message_says_how_to_fix_it() {
+    let classes: &[(&str, &str)] = &[
+        ("syntax-error.toml", "fix the TOML syntax"),
+        ("unknown-key.toml", "remove the key or correct its spelling"),
+        ("missing-field.toml", "add `summary = ...`"),
+        ("bad-severity.toml", "use one of the values listed"),
+        ("bad-regex.toml", "fix the pattern"),
+        (
+            "undefined-capture.toml",
+            "add `(?P<widget>...)` to a pattern",
+        ),
+        ("duplicate-id", "give one of them another id"),
+        (
+            "example-does-not-match.toml",
+            "fix the pattern or the example",
+        ),
+        ("counter-example-matches.toml", "make the pattern stricter"),
+        (
+            "wrong-capture.toml",
+            "fix the pattern's `(?P<name>...)` group",
+        ),
+    ];
+    for (fixture, hint) in classes {
+        assert_problem(fixture, &[hint]);
+    }
+    assert_problem("bad-severity.toml", &["bad-severity.toml:3:", "`critical`"]);
+}
+
+/// `logdoc signatures check` over the fixtures: exit 1, and every class listed in one run,
+/// example problems of the files that load included.
+#[test]
+fn check_command_lists_every_problem_and_exits_1() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad-signatures");
+    let out = assert_cmd::Command::cargo_bin("logdoc")
+        .unwrap()
+        .args(["signatures", "check"])
+        .arg(&dir)
+        .arg(dir.join("duplicate-id"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    for needle in [
+        "syntax-error.toml:2:",
+        "unknown-key.toml:7:",
+        "missing-field.toml",
+        "bad-severity.toml:3:",
+        "bad-regex.toml:6: field `patterns[0]`",
+        "undefined-capture.toml:8: field `fix`",
+        "duplicate id `same-id`",
+        "example-does-not-match.toml: field `examples[1]`",
+        "counter-example-matches.toml: field `counter_examples[0]`",
+        "wrong-capture.toml: field `examples[0].captures`",
+    ] {
+        assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
+    }
+    let last = text.lines().last().unwrap_or_default();
+    assert!(last.ends_with("problem(s)"), "{last}");
+}

@@ -80,7 +80,7 @@ impl ReportDto {
                     .collect();
                 FindingDto {
                     id: f.id.clone(),
-                    title: sig.title.clone(),
+                    title: line(&sig.title),
                     severity: sig.severity.as_str().to_string(),
                     category: sig.category.as_str().to_string(),
                     line: f.first.line,
@@ -89,20 +89,23 @@ impl ReportDto {
                     captures: f
                         .values
                         .iter()
-                        .map(|(k, v)| (k.clone(), v.join(", ")))
+                        .map(|(k, v)| (k.clone(), line(&v.join(", "))))
                         .collect(),
-                    summary: f.summary(sig),
-                    fix: f.fix(sig),
-                    snippet: f.snippet(sig),
-                    prevention: sig.prevention.clone(),
-                    references: sig.references.clone(),
-                    text: f.first.text.clone(),
-                    step: f.first.step.clone(),
+                    summary: block(&f.summary(sig)),
+                    fix: block(&f.fix(sig)),
+                    snippet: f.snippet(sig).map(|s| block(&s)),
+                    prevention: block(&sig.prevention),
+                    references: sig.references.iter().map(|r| line(r)).collect(),
+                    text: line(&f.first.text),
+                    step: f.first.step.as_deref().map(line),
                     explained_by,
                 }
             })
             .collect();
         let mut notes = Vec::new();
+        if scan.bytes == 0 && d.lines == 0 {
+            notes.push("the input is empty: there is nothing to diagnose".to_string());
+        }
         if scan.binary {
             notes.push(
                 "the input looks binary (it holds NUL bytes); its text was scanned".to_string(),
@@ -115,7 +118,7 @@ impl ReportDto {
             ));
         }
         ReportDto {
-            source: scan.source.clone(),
+            source: line(&scan.source),
             lines: d.lines,
             findings,
             unrecognized: d
@@ -123,12 +126,58 @@ impl ReportDto {
                 .iter()
                 .map(|u| UnrecognizedDto {
                     line: u.line,
-                    text: u.text.clone(),
-                    step: u.step.clone(),
+                    text: line(&u.text),
+                    step: u.step.as_deref().map(line),
                 })
                 .collect(),
             unrecognized_more: d.unrecognized_dropped,
             notes,
         }
+    }
+}
+
+/// One line of report text with every control character shown as an escape (`\u{1b}`), so
+/// nothing a report prints can act on a terminal: log text was sanitised already, but a file
+/// name or a user's signature file was not.
+fn line(text: &str) -> String {
+    visible(text, false)
+}
+
+/// Like [`line`], keeping line breaks and tabs (summaries, fixes, snippets).
+fn block(text: &str) -> String {
+    visible(text, true)
+}
+
+fn visible(text: &str, multi_line: bool) -> String {
+    let is_control = |c: char| {
+        let keep = multi_line && (c == '\n' || c == '\t');
+        !keep && (c.is_control() || c == '\u{2028}' || c == '\u{2029}')
+    };
+    if !text.contains(is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if is_control(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_shown_as_escapes() {
+        assert_eq!(
+            line("a\x1b]0;t\x07b\u{9b}c\nd"),
+            "a\\u{1b}]0;t\\u{7}b\\u{9b}c\\u{a}d"
+        );
+        assert_eq!(block("fix:\n\tdo it\x1b[2J"), "fix:\n\tdo it\\u{1b}[2J");
+        assert_eq!(line("plain text"), "plain text");
     }
 }

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use super::ReportDto;
 
 pub(super) fn write(dto: &ReportDto, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "# logdoc: `{}`", dto.source)?;
+    writeln!(out, "# logdoc: `{}`", dto.source.replace('`', "'"))?;
     writeln!(out)?;
     writeln!(
         out,

@@ -205,7 +205,7 @@ fn parse_signature(source: &SourceFile) -> Result<Signature, Vec<SignatureError>
     let file = source.origin.to_string();
     let raw: RawSignature = toml::from_str(&source.text).map_err(|e| {
         let line = e.span().map(|s| line_at_offset(&source.text, s.start));
-        let message = e.message().trim().to_string();
+        let message = with_toml_hint(e.message().trim());
         vec![SignatureError::new(&file, message).line(line)]
     })?;
     let text = &source.text;
@@ -284,7 +284,7 @@ fn parse_signature(source: &SourceFile) -> Result<Signature, Vec<SignatureError>
             Ok(r) => patterns.push(r),
             Err(e) => errors.push(err(
                 &format!("patterns[{i}]"),
-                format!("bad regex: {}", one_line(&e.to_string())),
+                format!("bad regex: {}; {REGEX_HINT}", one_line(&e.to_string())),
                 line_containing(text, p),
             )),
         }
@@ -324,7 +324,7 @@ fn parse_signature(source: &SourceFile) -> Result<Signature, Vec<SignatureError>
             Err(e) => {
                 errors.push(err(
                     "near.pattern",
-                    format!("bad regex: {}", one_line(&e.to_string())),
+                    format!("bad regex: {}; {REGEX_HINT}", one_line(&e.to_string())),
                     line_containing(text, &n.pattern),
                 ));
                 None
@@ -387,6 +387,28 @@ fn parse_signature(source: &SourceFile) -> Result<Signature, Vec<SignatureError>
         counter_examples: raw.counter_examples.into_iter().map(|c| c.log).collect(),
         origin: source.origin.clone(),
     })
+}
+
+/// How to mend a pattern that does not compile.
+const REGEX_HINT: &str = "fix the pattern (Rust regex syntax, https://docs.rs/regex/#syntax; write it in a '''literal''' string so backslashes need no doubling)";
+
+/// A TOML or shape error, with what to do about it.
+fn with_toml_hint(message: &str) -> String {
+    let hint = if message.starts_with("unknown field") {
+        "remove the key or correct its spelling; the README's \"Writing a signature\" lists every key"
+    } else if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+    {
+        return format!("{message}; add `{field} = ...` (every signature needs id, title, severity, category, keywords, patterns, summary, fix and prevention)");
+    } else if message.starts_with("unknown variant") {
+        "use one of the values listed"
+    } else if message.starts_with("invalid type") {
+        "give the value the type shown (a list is written `[\"a\", \"b\"]`)"
+    } else {
+        "fix the TOML syntax at that line (close every string and bracket; put top-level keys before the `[near]` and `[[examples]]` tables)"
+    };
+    format!("{message}; {hint}")
 }
 
 fn one_line(s: &str) -> String {
