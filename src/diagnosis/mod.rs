@@ -72,7 +72,7 @@ impl Engine {
     /// An engine over `set`, masking secrets in everything it keeps when `redact` is true.
     pub fn new(set: Arc<SignatureSet>, redact: bool) -> Self {
         let matcher = set.matcher();
-        let window = NearWindow::new(&set);
+        let window = NearWindow::new();
         Engine {
             set,
             matcher,

@@ -40,7 +40,7 @@ pub(super) struct NearWindow {
 }
 
 impl NearWindow {
-    pub fn new(_set: &SignatureSet) -> Self {
+    pub fn new() -> Self {
         NearWindow {
             recent: VecDeque::new(),
             pending: Vec::new(),
