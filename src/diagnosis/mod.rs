@@ -268,7 +268,17 @@ impl Engine {
                 .collect(),
             None => captures,
         };
-        let excerpt = self.mask(text);
+        // Only a finding's first occurrence keeps its text: a line repeated a million times is
+        // masked once, not a million times.
+        let becomes_first = self
+            .by_signature
+            .get(&signature)
+            .is_none_or(|&i| line < self.findings[i].first.line);
+        let excerpt = if becomes_first {
+            self.mask(text)
+        } else {
+            String::new()
+        };
         self.revision += 1;
         self.last_hit_line = self.last_hit_line.max(line);
         let occurrence = Occurrence {
