@@ -124,7 +124,7 @@ proptest! {
             gzip: false,
             reader: Box::new(Trickle { data: log.clone(), at: 0, chunk }),
         };
-        let options = ScanOptions { redact: true, max_line };
+        let options = ScanOptions { redact: true, max_line, threads: 1 + chunk % 2 };
         let s = scan(input, builtin(), &options, |_, _| {}).expect("in-memory read");
         prop_assert_eq!(s.diagnosis.lines, line_count(&log));
         if failure.len() <= max_line {
@@ -132,6 +132,24 @@ proptest! {
             prop_assert!(f.is_some(), "the failure is not found in {:?}", String::from_utf8_lossy(&log));
             prop_assert_eq!(f.unwrap().first.line, before.len() as u64 + 1);
         }
+    }
+
+    /// The text-only fast path ([`Sanitizer::clean_text`]) cleans exactly as the parser does.
+    #[test]
+    fn clean_text_is_the_sanitised_text(
+        pieces in proptest::collection::vec(prop_oneof![
+            3 => "[a-zA-Z0-9 .:/×é漢-]{0,8}".prop_map(String::into_bytes),
+            2 => proptest::sample::select(SGR_CODES).prop_map(|c| format!("\x1b[{c}m").into_bytes()),
+            1 => proptest::sample::select(REMOVABLE).prop_map(<[u8]>::to_vec),
+            1 => proptest::sample::select(&["\r", "\t", "\x1b[2K", "\x1b[", "\x1b[3", "\r\n", "\u{85}"][..])
+                .prop_map(|s| s.as_bytes().to_vec()),
+            1 => proptest::collection::vec(any::<u8>(), 0..4),
+        ], 0..12),
+    ) {
+        let line = pieces.concat();
+        let want = Sanitizer::default().sanitize(&line).text.to_string();
+        let mut fast = Sanitizer::default();
+        prop_assert_eq!(fast.clean_text(&line), want.as_str());
     }
 
     /// Sanitising arbitrary bytes never yields a control character, and spans stay inside
