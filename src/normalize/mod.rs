@@ -17,6 +17,8 @@
 //! assert_eq!(n.step_name(step), "[production 4/9] RUN pip3 install pyswisseph");
 //! ```
 
+mod json;
+
 use std::collections::HashMap;
 
 /// A normalised line: the clean text and the build step it belongs to, if any.
@@ -45,20 +47,13 @@ impl Normalizer {
     /// Normalises the next line of the input.
     pub fn normalize<'a>(&'a mut self, line: &'a str) -> Normalized<'a> {
         let text = strip_wrappers(line);
-        if text.starts_with('{') && text.trim_end().ends_with('}') {
-            if let Some(json) = json_message(text) {
-                // JSON escapes (`\u001b`, `\u0007`, `\r`) decode to control characters that
-                // the sanitiser never saw: sanitise the decoded message too.
-                self.json_text = crate::source::Sanitizer::default()
-                    .sanitize(json.as_bytes())
-                    .text
-                    .to_string();
-                let step = self.current;
-                return Normalized {
-                    text: strip_wrappers(&self.json_text),
-                    step,
-                };
-            }
+        if let Some(json) = unwrap_json(text) {
+            self.json_text = json;
+            let step = self.current;
+            return Normalized {
+                text: strip_wrappers(&self.json_text),
+                step,
+            };
         }
         self.structural(text)
     }
@@ -141,6 +136,53 @@ impl Normalizer {
             step: self.current,
         }
     }
+}
+
+/// What normalising a line can do, told without a [`Normalizer`]: lets a scanner that skips
+/// uninteresting lines know which ones it must still show to the normaliser, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// A JSON log line; its clean message text (the line's text once normalised holds no
+    /// literal that this text does not).
+    Json(String),
+    /// The line may start or end a build step: normalise it in order.
+    Step,
+    /// Normalising the line changes no state, and its text is a slice of the line.
+    Nothing,
+}
+
+/// How normalising `line` (sanitised) can matter; see [`Effect`].
+pub fn effect(line: &str) -> Effect {
+    let text = strip_wrappers(line);
+    if let Some(json) = unwrap_json(text) {
+        return Effect::Json(json);
+    }
+    // Mirrors `Normalizer::structural`: everything there that changes state starts this way.
+    let step = text.trim_end() == "------"
+        || text.starts_with(" > ")
+        || text.starts_with("Step ")
+        || buildkit_vertex(text).is_some_and(|(_, rest)| rest.starts_with('['))
+        || podman_step(text).is_some();
+    if step {
+        Effect::Step
+    } else {
+        Effect::Nothing
+    }
+}
+
+/// The clean text of a JSON log line (its wrappers already stripped), or `None`.
+fn unwrap_json(text: &str) -> Option<String> {
+    if !(text.starts_with('{') && text.trim_end().ends_with('}')) {
+        return None;
+    }
+    let message = json::message(text)?;
+    // JSON escapes (`\u001b`, `\u0007`, `\r`) decode to control characters that the
+    // sanitiser never saw: sanitise the decoded message too.
+    Some(
+        crate::source::Sanitizer::default()
+            .clean_text(message.as_bytes())
+            .to_string(),
+    )
 }
 
 /// Strips timestamps, `[tag] ` and compose prefixes, in any order and combination.
@@ -295,24 +337,22 @@ fn strip_compose(text: &str) -> &str {
             }
         }
     }
-    let Some(bar) = text
-        .get(..80.min(text.len()))
-        .and_then(|head| head.find('|'))
-    else {
-        return text;
-    };
-    let left = &text[..bar];
-    let name = left.trim_end_matches(' ');
-    let pad = left.len() - name.len();
-    if pad == 0 || name.is_empty() || !name.as_bytes()[0].is_ascii_alphanumeric() {
+    // `name` (letters, digits, `_.-`, starting with a letter or digit), spaces, then the bar
+    // within the first 80 bytes. Walking the name first rejects most lines at their first byte.
+    let bytes = text.as_bytes();
+    if !bytes.first().is_some_and(u8::is_ascii_alphanumeric) {
         return text;
     }
-    if !name
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
-    {
+    let name_len = bytes
+        .iter()
+        .take_while(|&&b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+        .count();
+    let pad = bytes[name_len..].iter().take_while(|&&b| b == b' ').count();
+    let bar = name_len + pad;
+    if pad == 0 || bar >= 80 || bytes.get(bar) != Some(&b'|') {
         return text;
     }
+    let name = &text[..name_len];
     let numbered = name
         .rfind(['-', '_'])
         .is_some_and(|i| i + 1 < name.len() && name[i + 1..].bytes().all(|b| b.is_ascii_digit()));
@@ -383,58 +423,6 @@ fn podman_step(text: &str) -> Option<&str> {
     let rest = rest.strip_prefix("STEP ")?;
     let (counter, instruction) = rest.split_once(": ")?;
     is_counter(counter).then_some(instruction)
-}
-
-/// The human text of a JSON log line, or `None` when it is not a JSON object.
-fn json_message(text: &str) -> Option<String> {
-    let value: serde_json::Value = serde_json::from_str(text).ok()?;
-    let obj = value.as_object()?;
-    let string = |key: &str| obj.get(key).and_then(|v| v.as_str());
-    if let Some(log) = string("log") {
-        return Some(log.trim_end_matches(['\n', '\r']).to_string());
-    }
-    let message = string("msg").or_else(|| string("message"))?;
-    let mut out = String::new();
-    let level = match obj.get("level") {
-        Some(serde_json::Value::String(s)) => Some(s.to_ascii_lowercase()),
-        // pino/bunyan numeric levels
-        Some(serde_json::Value::Number(n)) => match n.as_u64() {
-            Some(60..) => Some("fatal".to_string()),
-            Some(50..=59) => Some("error".to_string()),
-            Some(40..=49) => Some("warn".to_string()),
-            _ => None,
-        },
-        _ => None,
-    };
-    if let Some(level) = level.filter(|l| {
-        matches!(
-            l.as_str(),
-            "error" | "fatal" | "warn" | "warning" | "critical"
-        )
-    }) {
-        out.push_str(&level);
-        out.push_str(": ");
-    }
-    out.push_str(message);
-    for key in ["err", "error"] {
-        match obj.get(key) {
-            Some(serde_json::Value::String(s)) => {
-                out.push(' ');
-                out.push_str(s);
-            }
-            Some(serde_json::Value::Object(e)) => {
-                for field in ["type", "name", "code", "message"] {
-                    if let Some(s) = e.get(field).and_then(|v| v.as_str()) {
-                        out.push(' ');
-                        out.push_str(s);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    // The message may itself hold several lines; matching is per line, so keep them on one.
-    Some(out.replace(['\n', '\r'], " "))
 }
 
 #[cfg(test)]

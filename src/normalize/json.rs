@@ -1,0 +1,175 @@
+//! JSON log lines: Docker's json-file `{"log": …}` and the `{"msg"|"message": …}` of pino,
+//! winston and bunyan.
+//!
+//! Only the six fields logdoc reads are parsed into values; every other field is skipped by the
+//! parser without building anything, which keeps a service's JSON logs cheap to read.
+
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::Value;
+
+/// The fields of a JSON log line that make its human text. A repeated key keeps its last
+/// value, as a JSON object read into a map does.
+#[derive(Default)]
+struct Fields {
+    log: Option<Value>,
+    msg: Option<Value>,
+    message: Option<Value>,
+    level: Option<Value>,
+    err: Option<Value>,
+    error: Option<Value>,
+}
+
+/// The human text of a JSON log line, or `None` when it is not a JSON object with a `log`,
+/// `msg` or `message` string.
+pub(super) fn message(text: &str) -> Option<String> {
+    let fields: Fields = serde_json::from_str(text).ok()?;
+    if let Some(log) = fields.log.as_ref().and_then(Value::as_str) {
+        return Some(log.trim_end_matches(['\n', '\r']).to_string());
+    }
+    let message = [&fields.msg, &fields.message]
+        .into_iter()
+        .find_map(|v| v.as_ref().and_then(Value::as_str))?;
+    let mut out = String::new();
+    let level = match &fields.level {
+        Some(Value::String(s)) => Some(s.to_ascii_lowercase()),
+        // pino/bunyan numeric levels
+        Some(Value::Number(n)) => match n.as_u64() {
+            Some(60..) => Some("fatal".to_string()),
+            Some(50..=59) => Some("error".to_string()),
+            Some(40..=49) => Some("warn".to_string()),
+            _ => None,
+        },
+        _ => None,
+    };
+    if let Some(level) = level.filter(|l| {
+        matches!(
+            l.as_str(),
+            "error" | "fatal" | "warn" | "warning" | "critical"
+        )
+    }) {
+        out.push_str(&level);
+        out.push_str(": ");
+    }
+    out.push_str(message);
+    for value in [&fields.err, &fields.error] {
+        match value {
+            Some(Value::String(s)) => {
+                out.push(' ');
+                out.push_str(s);
+            }
+            Some(Value::Object(e)) => {
+                for field in ["type", "name", "code", "message"] {
+                    if let Some(s) = e.get(field).and_then(Value::as_str) {
+                        out.push(' ');
+                        out.push_str(s);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    // The message may itself hold several lines; matching is per line, so keep them on one.
+    Some(out.replace(['\n', '\r'], " "))
+}
+
+/// A key of the top-level object.
+enum Key {
+    Log,
+    Msg,
+    Message,
+    Level,
+    Err,
+    Error,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = Key;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
+                Ok(match key {
+                    "log" => Key::Log,
+                    "msg" => Key::Msg,
+                    "message" => Key::Message,
+                    "level" => Key::Level,
+                    "err" => Key::Err,
+                    "error" => Key::Error,
+                    _ => Key::Other,
+                })
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for Fields {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> Visitor<'de> for FieldsVisitor {
+            type Value = Fields;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
+                let mut fields = Fields::default();
+                while let Some(key) = map.next_key::<Key>()? {
+                    let slot = match key {
+                        Key::Log => &mut fields.log,
+                        Key::Msg => &mut fields.msg,
+                        Key::Message => &mut fields.message,
+                        Key::Level => &mut fields.level,
+                        Key::Err => &mut fields.err,
+                        Key::Error => &mut fields.error,
+                        Key::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                            continue;
+                        }
+                    };
+                    *slot = Some(map.next_value()?);
+                }
+                Ok(fields)
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::message;
+
+    #[test]
+    fn docker_json_file_lines_give_their_log() {
+        let line = r#"{"log":"npm ERR! code ELIFECYCLE\n","stream":"stderr","time":"2025-12-18T12:14:03Z"}"#;
+        assert_eq!(message(line).as_deref(), Some("npm ERR! code ELIFECYCLE"));
+    }
+
+    #[test]
+    fn pino_levels_errors_and_repeated_keys() {
+        let line = r#"{"level":50,"time":1,"pid":7,"req":{"id":1,"headers":{"a":[1,2]}},"msg":"boom","err":{"type":"Error","message":"connect ECONNREFUSED\n127.0.0.1:5432","stack":"x"}}"#;
+        assert_eq!(
+            message(line).as_deref(),
+            Some("error: boom Error connect ECONNREFUSED 127.0.0.1:5432")
+        );
+        let repeated = r#"{"msg":"first","msg":"second","level":"WARN"}"#;
+        assert_eq!(message(repeated).as_deref(), Some("warn: second"));
+        // A `log` that is not a string does not hide the message.
+        let odd = r#"{"log":3,"message":"hello","error":"bad thing"}"#;
+        assert_eq!(message(odd).as_deref(), Some("hello bad thing"));
+    }
+
+    #[test]
+    fn not_a_log_object() {
+        assert_eq!(message("[1,2,3]"), None);
+        assert_eq!(message(r#"{"level":30,"pid":1}"#), None);
+        assert_eq!(message(r#"{"msg":"cut"#), None);
+        assert_eq!(message(r#"{"msg":"x"} trailing"#), None);
+    }
+}
