@@ -111,9 +111,11 @@ pub fn engine(data: &[u8]) {
         gzip,
         reader,
     };
+    // Both the one-thread scan and the pipeline, by the input's length.
     let options = ScanOptions {
         redact: true,
         max_line: 300,
+        threads: 1 + data.len() % 2,
     };
     let Ok((scan, error)) = scan_partial(input, builtin(), &options, |_, _| {}) else {
         assert!(gzip, "a plain in-memory input cannot fail to read");

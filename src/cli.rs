@@ -54,6 +54,11 @@ pub struct Cli {
     /// Show secrets found in the log as they are (they are masked by default)
     #[arg(long)]
     pub no_redact: bool,
+
+    /// Threads that prefilter the log in report mode (0: one per core, at most 4; 1: no
+    /// helper threads)
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
+    pub threads: usize,
 }
 
 /// Which signatures to load; shared by the scan and the `signatures` commands.

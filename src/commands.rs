@@ -138,6 +138,7 @@ fn report_command(cli: &Cli) -> anyhow::Result<ExitCode> {
     }
     let options = ScanOptions {
         redact: !cli.no_redact,
+        threads: cli.threads,
         ..Default::default()
     };
     let show_progress = io::stderr().is_terminal();

@@ -101,11 +101,17 @@ impl Engine {
         &self.matcher
     }
 
-    /// Feeds a line known to hold no literal of the matcher and nothing to sanitise: it is
-    /// counted and shown to the normaliser (build steps), nothing more.
+    /// Feeds a sanitised line known to hold no literal of the matcher, not even once
+    /// normalised: it is counted and shown to the normaliser (build steps), nothing more.
     pub fn feed_quiet(&mut self, text: &str) {
         self.lines += 1;
         self.normalizer.normalize(text);
+    }
+
+    /// Counts `n` lines that [`Engine::feed`] would only have counted: no literal of the
+    /// matcher, and nothing the normaliser keeps ([`crate::normalize::Effect::Nothing`]).
+    pub fn skip_lines(&mut self, n: u64) {
+        self.lines += n;
     }
 
     /// Feeds the next sanitised line (see [`crate::source::Sanitizer`]).

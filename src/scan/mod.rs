@@ -1,4 +1,8 @@
-//! The report-mode pipeline: an opened input → line reader → sanitiser → engine.
+//! The report-mode scan: an opened input → blocks of lines → plans (which lines the engine
+//! must see, [`plan`]) → the engine, on one thread or several ([`pipeline`]).
+
+mod pipeline;
+mod plan;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -6,12 +10,16 @@ use std::time::{Duration, Instant};
 use crate::diagnosis::{Diagnosis, Engine};
 use crate::signature::SignatureSet;
 use crate::source::{Input, LineReader, Sanitizer, SourceError, DEFAULT_MAX_LINE};
+use plan::{Plan, Planner};
 
 /// How to scan.
 #[derive(Debug, Clone)]
 pub struct ScanOptions {
     pub redact: bool,
     pub max_line: usize,
+    /// Threads that plan blocks: 0 = one per available core (at most [`MAX_AUTO_THREADS`]),
+    /// 1 = everything on the calling thread.
+    pub threads: usize,
 }
 
 impl Default for ScanOptions {
@@ -19,6 +27,23 @@ impl Default for ScanOptions {
         ScanOptions {
             redact: true,
             max_line: DEFAULT_MAX_LINE,
+            threads: 0,
+        }
+    }
+}
+
+/// Most planning threads chosen on their own: beyond that the reading and the in-order
+/// apply are the limit, and each thread holds two blocks in memory.
+pub const MAX_AUTO_THREADS: usize = 4;
+
+impl ScanOptions {
+    /// Planning threads this scan uses.
+    pub fn planning_threads(&self) -> usize {
+        match self.threads {
+            0 => std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .min(MAX_AUTO_THREADS),
+            n => n,
         }
     }
 }
@@ -39,83 +64,58 @@ pub struct Scan {
 const BINARY_PROBE: u64 = 64 * 1024;
 /// Read buffer: large reads make large blocks, and few calls per megabyte.
 const READ_BUFFER: usize = 1 << 20;
+/// Bytes between two calls of the progress callback.
+const PROGRESS_EVERY: u64 = 16 << 20;
 
-/// Feeds blocks of lines to the engine, taking the fast path for *quiet* lines.
-///
-/// One literal search runs over the whole (ASCII-lowercased) block instead of one per line. A
-/// line that holds no literal of the matcher, no control byte (which the sanitiser would have
-/// to interpret, and which could split a keyword) and is valid UTF-8 cannot match anything or
-/// look like a failure: it only counts, and is shown to the normaliser for build-step tracking.
-/// Every other line takes the full path: sanitise, normalise, match.
-#[derive(Default)]
-struct BlockScan {
-    sanitizer: Sanitizer,
-    lower: Vec<u8>,
-    starts: Vec<usize>,
-    truncated: u64,
+/// What the reader counted.
+#[derive(Debug, Default)]
+struct Totals {
+    bytes: u64,
+    binary: bool,
 }
 
-impl BlockScan {
-    fn feed(&mut self, engine: &mut Engine, block: &[u8], max_line: usize) {
-        self.lower.clear();
-        self.lower.extend(block.iter().map(u8::to_ascii_lowercase));
-        let text_block = std::str::from_utf8(block).ok();
-        engine
-            .matcher()
-            .literal_starts(&self.lower, &mut self.starts);
-        let mut hits = self.starts.iter().copied().peekable();
-        let mut special = next_special(block, 0);
-        let mut start = 0;
-        while start < block.len() {
-            let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |i| start + i);
-            let mut line = &block[start..end];
-            while hits.next_if(|&h| h < start).is_some() {}
-            let has_literal = hits.peek().is_some_and(|&h| h < end);
-            if special < start {
-                special = next_special(block, start);
-            }
-            let mut full = has_literal || special < end || line.first() == Some(&b'{');
-            if line.len() > max_line {
-                line = &line[..max_line];
-                self.truncated += 1;
-                full = true;
-            }
-            let quiet = match (full, text_block) {
-                (true, _) => None,
-                // Newlines are ASCII, so a line of a valid block is a valid slice of it.
-                (false, Some(text)) => text.get(start..end),
-                (false, None) => std::str::from_utf8(line).ok(),
-            };
-            match quiet {
-                Some(text) => engine.feed_quiet(text),
-                None => {
-                    engine.feed(self.sanitizer.sanitize(line).text);
-                }
-            }
-            start = end + 1;
+impl Totals {
+    /// Counts one block as [`LineReader::next_block`] gave it.
+    fn count(&mut self, block: &[u8], cut: u64) {
+        if self.bytes < BINARY_PROBE && memchr::memchr(0, block).is_some() {
+            self.binary = true;
+        }
+        self.bytes += block.len() as u64;
+        if cut > 0 {
+            // One over-long line, already cut to the cap, and its newline.
+            self.bytes += cut + 1;
         }
     }
 }
 
-/// Bytes the sanitiser must interpret: C0 controls but tab and newline, DEL, and the lead
-/// byte of C1 controls encoded in UTF-8.
-fn is_special(b: u8) -> bool {
-    (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f || b == 0xc2
+/// Calls `progress(bytes, elapsed)` now and then, once the scan has taken half a second.
+struct Ticker<F> {
+    progress: F,
+    started: Instant,
+    bytes: u64,
+    next: u64,
 }
 
-/// Position of the first special byte at or after `from`, or `block.len()`.
-fn next_special(block: &[u8], from: usize) -> usize {
-    let mut i = from;
-    while i < block.len() {
-        let end = (i + 64).min(block.len());
-        let chunk = &block[i..end];
-        // Branch-free over the chunk, so it vectorises; the exact place only when needed.
-        if chunk.iter().fold(false, |acc, &b| acc | is_special(b)) {
-            return i + chunk.iter().position(|&b| is_special(b)).unwrap_or(0);
+impl<F: FnMut(u64, Duration)> Ticker<F> {
+    fn new(progress: F) -> Self {
+        Ticker {
+            progress,
+            started: Instant::now(),
+            bytes: 0,
+            next: 0,
         }
-        i = end;
     }
-    block.len()
+
+    fn advance(&mut self, bytes: u64) {
+        self.bytes += bytes;
+        if self.bytes >= self.next {
+            self.next = self.bytes + PROGRESS_EVERY;
+            let elapsed = self.started.elapsed();
+            if elapsed > Duration::from_millis(500) {
+                (self.progress)(self.bytes, elapsed);
+            }
+        }
+    }
 }
 
 /// Scans `input` to its end. `progress(bytes, elapsed)` is called now and then once the scan
@@ -140,55 +140,62 @@ pub fn scan_partial(
     mut input: Input,
     set: Arc<SignatureSet>,
     options: &ScanOptions,
-    mut progress: impl FnMut(u64, Duration),
+    progress: impl FnMut(u64, Duration),
 ) -> Result<(Scan, Option<SourceError>), SourceError> {
     let mut engine = Engine::new(set, options.redact);
-    let mut block_scan = BlockScan::default();
     let reader = std::mem::replace(&mut input.reader, Box::new(std::io::empty()));
-    let mut lines = LineReader::with_capacity(reader, options.max_line, READ_BUFFER);
-    let (mut bytes, mut binary) = (0u64, false);
-    let started = Instant::now();
-    let mut next_tick = 0u64;
-    let mut error = None;
-    loop {
-        let block = match lines.next_block() {
-            Ok(Some(block)) => block,
-            Ok(None) => break,
-            Err(e) if bytes == 0 => return Err(input.read_error(e)),
-            Err(e) => {
-                error = Some(input.read_error(e));
-                break;
-            }
-        };
-        if bytes < BINARY_PROBE && memchr::memchr(0, block.bytes).is_some() {
-            binary = true;
-        }
-        bytes += block.bytes.len() as u64;
-        if block.cut > 0 {
-            // One over-long line, already cut to the cap.
-            bytes += block.cut + 1;
-            block_scan.truncated += 1;
-            engine.feed(block_scan.sanitizer.sanitize(block.bytes).text);
-        } else {
-            block_scan.feed(&mut engine, block.bytes, options.max_line);
-        }
-        if bytes >= next_tick {
-            next_tick = bytes + (16 << 20);
-            let elapsed = started.elapsed();
-            if elapsed > Duration::from_millis(500) {
-                progress(bytes, elapsed);
-            }
-        }
-    }
-    let truncated_lines = block_scan.truncated;
+    let lines = LineReader::with_capacity(reader, options.max_line, READ_BUFFER);
+    let mut ticker = Ticker::new(progress);
+    let mut truncated_lines = 0;
+    let applied = |bytes, truncated| {
+        ticker.advance(bytes);
+        truncated_lines += truncated;
+    };
+    let (totals, error) = match options.planning_threads() {
+        0 | 1 => scan_here(lines, &mut engine, options.max_line, applied),
+        n => pipeline::run(lines, &mut engine, n, options.max_line, applied),
+    };
+    let error = match error {
+        Some(e) if totals.bytes == 0 => return Err(input.read_error(e)),
+        Some(e) => Some(input.read_error(e)),
+        None => None,
+    };
     let scan = Scan {
         source: input.name,
         diagnosis: engine.diagnosis(),
-        bytes,
-        binary,
+        bytes: totals.bytes,
+        binary: totals.binary,
         truncated_lines,
     };
     Ok((scan, error))
+}
+
+/// The scan on the calling thread alone: read a block, plan it, apply it.
+fn scan_here<R: std::io::Read>(
+    mut lines: LineReader<R>,
+    engine: &mut Engine,
+    max_line: usize,
+    mut applied: impl FnMut(u64, u64),
+) -> (Totals, Option<std::io::Error>) {
+    let mut totals = Totals::default();
+    let mut planner = Planner::new(Arc::clone(engine.matcher()));
+    let mut plan = Plan::default();
+    loop {
+        let block = match lines.next_block() {
+            Ok(Some(block)) => block,
+            Ok(None) => return (totals, None),
+            Err(e) => return (totals, Some(e)),
+        };
+        let before = totals.bytes;
+        totals.count(block.bytes, block.cut);
+        if block.cut > 0 {
+            planner.plan_cut(block.bytes, &mut plan);
+        } else {
+            planner.plan(block.bytes, max_line, &mut plan);
+        }
+        plan.apply(engine);
+        applied(totals.bytes - before, plan.truncated);
+    }
 }
 
 /// Scans text held in memory (signature examples, tests).

@@ -1,0 +1,228 @@
+//! Planning a block: which of its lines the engine must see, found without the engine.
+//!
+//! One literal search runs over the whole (ASCII-lowercased) block instead of one per line.
+//! A line that holds no literal of the matcher — not even once sanitised, and not in the
+//! message of a JSON log line — and that cannot start or end a build step changes nothing the
+//! engine keeps: it is only counted. The rest become [`Plan`] events: *full* lines (sanitise,
+//! normalise, match) and *quiet* ones (build-step headers: normalise only). Planning needs no
+//! engine state, so blocks can be planned on several threads and applied in order on one.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::diagnosis::Engine;
+use crate::matcher::Matcher;
+use crate::normalize::{self, Effect};
+use crate::source::Sanitizer;
+
+/// What the engine must do with one line of a block.
+#[derive(Debug, Clone)]
+struct Event {
+    /// Index of the line in its block.
+    line: u64,
+    /// True: [`Engine::feed`]; false: [`Engine::feed_quiet`].
+    full: bool,
+    /// The sanitised line, in [`Plan::text`].
+    text: Range<usize>,
+}
+
+/// The lines of one block the engine must see, in order; every other line is only counted.
+#[derive(Debug, Default)]
+pub(super) struct Plan {
+    /// Lines in the block.
+    lines: u64,
+    /// Lines longer than the cap, cut.
+    pub truncated: u64,
+    events: Vec<Event>,
+    /// Sanitised text of the events' lines, end to end.
+    text: String,
+}
+
+impl Plan {
+    fn clear(&mut self) {
+        self.lines = 0;
+        self.truncated = 0;
+        self.events.clear();
+        self.text.clear();
+    }
+
+    fn push(&mut self, line: u64, full: bool, text: &str) {
+        let start = self.text.len();
+        self.text.push_str(text);
+        self.events.push(Event {
+            line,
+            full,
+            text: start..self.text.len(),
+        });
+    }
+
+    /// Feeds the block to `engine`: exactly what feeding its every line would have done.
+    pub fn apply(&self, engine: &mut Engine) {
+        let mut next = 0;
+        for event in &self.events {
+            engine.skip_lines(event.line - next);
+            let text = &self.text[event.text.clone()];
+            if event.full {
+                engine.feed(text);
+            } else {
+                engine.feed_quiet(text);
+            }
+            next = event.line + 1;
+        }
+        engine.skip_lines(self.lines - next);
+    }
+}
+
+/// Plans blocks; one per thread (it keeps its buffers between blocks).
+pub(super) struct Planner {
+    matcher: Arc<Matcher>,
+    sanitizer: Sanitizer,
+    lower: Vec<u8>,
+    starts: Vec<usize>,
+}
+
+impl Planner {
+    pub fn new(matcher: Arc<Matcher>) -> Self {
+        Planner {
+            matcher,
+            sanitizer: Sanitizer::default(),
+            lower: Vec::new(),
+            starts: Vec::new(),
+        }
+    }
+
+    /// Plans one line already cut to the line cap (the reader's over-long line).
+    pub fn plan_cut(&mut self, line: &[u8], plan: &mut Plan) {
+        plan.clear();
+        plan.lines = 1;
+        plan.truncated = 1;
+        let text = self.sanitizer.clean_text(line);
+        plan.push(0, true, text);
+    }
+
+    /// Plans a block of whole lines (each ending with `\n`, but maybe the last); lines longer
+    /// than `max_line` are cut to it.
+    pub fn plan(&mut self, block: &[u8], max_line: usize, plan: &mut Plan) {
+        plan.clear();
+        lowercase_into(block, &mut self.lower);
+        self.matcher.literal_starts(&self.lower, &mut self.starts);
+        let text_block = std::str::from_utf8(block).ok();
+        let mut hits = self.starts.iter().copied().peekable();
+        let mut special = next_special(block, 0);
+        let mut start = 0;
+        let mut index = 0u64;
+        while start < block.len() {
+            let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |i| start + i);
+            while hits.next_if(|&h| h < start).is_some() {}
+            let has_literal = hits.peek().is_some_and(|&h| h < end);
+            if special < start {
+                special = next_special(block, start);
+            }
+            let mut line = &block[start..end];
+            let mut simple = special >= end;
+            if line.len() > max_line {
+                line = &line[..max_line];
+                plan.truncated += 1;
+                simple = false;
+            }
+            // Newlines are ASCII, so a line of a valid block is a valid slice of it.
+            let plain = match (simple, text_block) {
+                (false, _) => None,
+                (true, Some(text)) => text.get(start..end),
+                (true, None) => std::str::from_utf8(line).ok(),
+            };
+            match plain {
+                Some(text) if has_literal => plan.push(index, true, text),
+                Some(text) => plan_quiet(&self.matcher, index, text, plan),
+                None => {
+                    let text = self.sanitizer.clean_text(line);
+                    // Removing escapes can join a literal (`err\x1b[0mor`): look again.
+                    if has_literal || self.matcher.has_literal(text) {
+                        plan.push(index, true, text);
+                    } else {
+                        plan_quiet(&self.matcher, index, text, plan);
+                    }
+                }
+            }
+            index += 1;
+            start = end + 1;
+        }
+        plan.lines = index;
+    }
+}
+
+/// Plans a sanitised line holding no literal: what normalising it could still do.
+fn plan_quiet(matcher: &Matcher, index: u64, text: &str, plan: &mut Plan) {
+    match normalize::effect(text) {
+        Effect::Json(message) if matcher.has_literal(&message) => plan.push(index, true, text),
+        Effect::Json(_) | Effect::Nothing => {}
+        Effect::Step => plan.push(index, false, text),
+    }
+}
+
+/// ASCII-lowercases `block` into `out` (a form the compiler vectorises).
+fn lowercase_into(block: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    out.extend(
+        block
+            .iter()
+            .map(|&b| b | (u8::from(b.wrapping_sub(b'A') < 26) << 5)),
+    );
+}
+
+/// Bytes the sanitiser must interpret or may change: C0 controls but newline (tab included:
+/// it becomes spaces), DEL, and the lead byte of C1 controls encoded in UTF-8.
+fn is_special(b: u8) -> bool {
+    (b < 0x20 && b != b'\n') || b == 0x7f || b == 0xc2
+}
+
+/// Position of the first special byte at or after `from`, or `block.len()`.
+fn next_special(block: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while i < block.len() {
+        let end = (i + 64).min(block.len());
+        let chunk = &block[i..end];
+        // Branch-free over the chunk, so it vectorises; the exact place only when needed.
+        if chunk.iter().fold(false, |acc, &b| acc | is_special(b)) {
+            return i + chunk.iter().position(|&b| is_special(b)).unwrap_or(0);
+        }
+        i = end;
+    }
+    block.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signature::SignatureSet;
+
+    #[test]
+    fn lowercasing_touches_only_ascii_capitals() {
+        let mut out = Vec::new();
+        lowercase_into("AZaz@[`{ ÉÀ\u{1F600}".as_bytes(), &mut out);
+        assert_eq!(out, "azaz@[`{ ÉÀ\u{1F600}".as_bytes());
+    }
+
+    #[test]
+    fn only_lines_that_matter_become_events() {
+        let set = SignatureSet::builtin().unwrap();
+        let mut planner = Planner::new(set.matcher());
+        let mut plan = Plan::default();
+        let block = b"#5 [2/6] RUN npm ci\n#5 0.1 added 612 packages\n\x1b[32mok\x1b[0m\n#5 0.2 \x1b[31mnpm err\x1b[0mor! code 1\n{\"level\":50,\"msg\":\"db down\"}\n{\"level\":30,\"msg\":\"listening\"}\nlast";
+        planner.plan(block, 1 << 20, &mut plan);
+        assert_eq!(plan.lines, 7);
+        let events: Vec<(u64, bool, &str)> = plan
+            .events
+            .iter()
+            .map(|e| (e.line, e.full, &plan.text[e.text.clone()]))
+            .collect();
+        assert_eq!(
+            events,
+            [
+                (0, false, "#5 [2/6] RUN npm ci"),
+                (3, true, "#5 0.2 npm error! code 1"),
+                (4, true, "{\"level\":50,\"msg\":\"db down\"}"),
+            ]
+        );
+    }
+}
