@@ -11,7 +11,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::diagnosis::Engine;
-use crate::matcher::Matcher;
+use crate::matcher::{BlockSearcher, Matcher};
 use crate::normalize::{self, Effect};
 use crate::source::Sanitizer;
 
@@ -73,9 +73,14 @@ impl Plan {
     }
 }
 
+/// Bytes of lowercased input a planner waits for before it tunes its block searcher.
+const TUNING_SAMPLE: usize = 64 * 1024;
+
 /// Plans blocks; one per thread (it keeps its buffers between blocks).
 pub(super) struct Planner {
     matcher: Arc<Matcher>,
+    /// The block searcher tuned to this input, once a large enough block was seen.
+    searcher: Option<BlockSearcher>,
     sanitizer: Sanitizer,
     lower: Vec<u8>,
     starts: Vec<usize>,
@@ -85,6 +90,7 @@ impl Planner {
     pub fn new(matcher: Arc<Matcher>) -> Self {
         Planner {
             matcher,
+            searcher: None,
             sanitizer: Sanitizer::default(),
             lower: Vec::new(),
             starts: Vec::new(),
@@ -105,8 +111,14 @@ impl Planner {
     pub fn plan(&mut self, block: &[u8], max_line: usize, plan: &mut Plan) {
         plan.clear();
         lowercase_into(block, &mut self.lower);
-        self.matcher.literal_starts(&self.lower, &mut self.starts);
-        let text_block = std::str::from_utf8(block).ok();
+        if self.searcher.is_none() && self.lower.len() >= TUNING_SAMPLE {
+            self.searcher = Some(self.matcher.tuned_block_searcher(&self.lower));
+        }
+        self.searcher
+            .as_ref()
+            .unwrap_or_else(|| self.matcher.block_searcher())
+            .starts(&self.lower, &mut self.starts);
+        let text_block = simdutf8::basic::from_utf8(block).ok();
         let mut hits = self.starts.iter().copied().peekable();
         let mut special = next_special(block, 0);
         let mut start = 0;
@@ -129,7 +141,7 @@ impl Planner {
             let plain = match (simple, text_block) {
                 (false, _) => None,
                 (true, Some(text)) => text.get(start..end),
-                (true, None) => std::str::from_utf8(line).ok(),
+                (true, None) => simdutf8::basic::from_utf8(line).ok(),
             };
             match plain {
                 Some(text) if has_literal => plan.push(index, true, text),

@@ -107,7 +107,11 @@ impl Sanitizer {
 /// complete CSI sequences with numeric parameters (`ESC [ 1;31 m`, `ESC [ 2K`). Returns
 /// false, `out` empty, for anything else.
 fn strip_simple(line: &[u8], out: &mut String) -> bool {
-    if std::str::from_utf8(line).is_err() {
+    // Branch-free over the bytes, so it vectorises: controls the loop below cannot take.
+    let other_controls = line.iter().fold(false, |acc, &b| {
+        acc | ((b < 0x20) & (b != 0x1b) & (b != b'\r') & (b != b'\t')) | (b == 0x7f)
+    });
+    if other_controls || has_c1(line) || simdutf8::basic::from_utf8(line).is_err() {
         return false;
     }
     let mut bytes = std::mem::take(out).into_bytes();
@@ -126,59 +130,58 @@ fn strip_simple(line: &[u8], out: &mut String) -> bool {
     }
 }
 
+/// The loop of [`strip_simple`], over a line known to hold no other controls.
 fn strip_simple_bytes(line: &[u8], out: &mut Vec<u8>) -> bool {
     // Column in characters since the start of the frame, for tab stops.
     let mut col = 0usize;
     // A `\r` was seen: the next character printed starts a new frame (as in the parser's sink).
     let mut pending_cr = false;
     let mut i = 0;
-    while i < line.len() {
-        let b = line[i];
-        let printed = match b {
-            0x1b => {
-                if line.get(i + 1) != Some(&b'[') {
+    loop {
+        let next = memchr::memchr3(0x1b, b'\r', b'\t', &line[i..]).map_or(line.len(), |p| i + p);
+        let run = &line[i..next];
+        // A run starts right after an ASCII byte, so at a character.
+        if !run.is_empty() {
+            if pending_cr {
+                pending_cr = false;
+                out.clear();
+                col = 0;
+            }
+            out.extend_from_slice(run);
+            col += run.iter().filter(|&&b| b & 0xc0 != 0x80).count();
+        }
+        let Some(&control) = line.get(next) else {
+            return true;
+        };
+        i = next + 1;
+        match control {
+            b'\r' => pending_cr = true,
+            b'\t' => {
+                if pending_cr {
+                    pending_cr = false;
+                    out.clear();
+                    col = 0;
+                }
+                let spaces = 8 - col % 8;
+                out.extend(std::iter::repeat_n(b' ', spaces));
+                col += spaces;
+            }
+            _ => {
+                // ESC: only `ESC [ params final` with numeric parameters.
+                if line.get(i) != Some(&b'[') {
                     return false;
                 }
-                let params = line[i + 2..]
+                let params = line[i + 1..]
                     .iter()
                     .take_while(|c| c.is_ascii_digit() || **c == b';' || **c == b':')
                     .count();
-                match line.get(i + 2 + params) {
-                    Some(0x40..=0x7e) => i += 3 + params,
+                match line.get(i + 1 + params) {
+                    Some(0x40..=0x7e) => i += 2 + params,
                     _ => return false,
                 }
-                continue;
             }
-            b'\r' => {
-                pending_cr = true;
-                i += 1;
-                continue;
-            }
-            b'\t' | 0x20..=0x7e | 0x80.. => b,
-            _ => return false,
-        };
-        // U+0080..=U+009F (C1 controls) are C2 80..=C2 9F.
-        if printed == 0xc2 && line.get(i + 1).is_some_and(|c| (0x80..=0x9f).contains(c)) {
-            return false;
         }
-        // A character starts at every byte that is not a continuation byte.
-        let starts_char = printed & 0xc0 != 0x80;
-        if pending_cr && starts_char {
-            pending_cr = false;
-            out.clear();
-            col = 0;
-        }
-        if printed == b'\t' {
-            let spaces = 8 - col % 8;
-            out.extend(std::iter::repeat_n(b' ', spaces));
-            col += spaces;
-        } else {
-            out.push(printed);
-            col += usize::from(starts_char);
-        }
-        i += 1;
     }
-    true
 }
 
 fn trim_cr(mut line: &[u8]) -> &[u8] {
@@ -197,11 +200,14 @@ fn plain(line: &[u8]) -> Option<&str> {
     if controls {
         return None;
     }
-    let text = std::str::from_utf8(line).ok()?;
-    // U+0080..=U+009F are encoded as C2 80..=C2 9F.
-    let c1 = memchr::memchr_iter(0xC2, line)
-        .any(|i| line.get(i + 1).is_some_and(|b| (0x80..=0x9f).contains(b)));
-    (!c1).then_some(text)
+    let text = simdutf8::basic::from_utf8(line).ok()?;
+    (!has_c1(line)).then_some(text)
+}
+
+/// Whether `line` holds a C1 control encoded in UTF-8 (U+0080..=U+009F are C2 80..=C2 9F).
+fn has_c1(line: &[u8]) -> bool {
+    memchr::memchr_iter(0xC2, line)
+        .any(|i| line.get(i + 1).is_some_and(|b| (0x80..=0x9f).contains(b)))
 }
 
 /// True when the last bytes start a UTF-8 sequence that the line cuts short.
