@@ -6,7 +6,11 @@
 //! run, which near rules to try, and whether the line may look like a failure; the common
 //! line costs that pass and nothing else.
 
-use aho_corasick::{packed, AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+mod block;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+
+pub use block::BlockSearcher;
 
 use crate::signature::SignatureSet;
 
@@ -45,25 +49,12 @@ pub const FAILURE_WORDS: &[&str] = &[
     "killed",
 ];
 
-/// Literals per block searcher: Teddy slows down sharply with more literals per bucket, and
-/// each group costs a pass over the block. Measured on a generated 100 MB build log with the
-/// built-in set (~130 literals): groups of 64 ran at 0.65 GB/s, of 24 at 1.1 GB/s, of 8 at
-/// 0.7 GB/s.
-const BLOCK_GROUP: usize = 24;
-
 /// What one literal found in a line means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Meaning {
     Keyword(usize),
     NearKeyword(usize),
     FailureWord,
-}
-
-/// How whole blocks are searched: SIMD where the CPU has it, an automaton elsewhere.
-#[derive(Debug, Clone)]
-enum BlockSearch {
-    Packed(Vec<packed::Searcher>),
-    Automaton(AhoCorasick),
 }
 
 /// The literals found in one line, by meaning.
@@ -96,7 +87,9 @@ pub struct Matcher {
     /// the SIMD prefilter that overlapping search cannot use. Most lines stop here.
     quick: AhoCorasick,
     /// The same minimal literals, lowercase, for searching whole lowercased blocks.
-    block: BlockSearch,
+    minimal: Vec<String>,
+    /// A block searcher for them, not tuned to any input.
+    block: BlockSearcher,
     /// Overlapping search: every literal occurrence, for the few lines that have one.
     automaton: AhoCorasick,
     /// Literal index → every meaning it has (the same literal may serve several signatures).
@@ -154,52 +147,25 @@ impl Matcher {
             .match_kind(MatchKind::LeftmostFirst)
             .build(&minimal)
             .expect("literal automaton builds");
-        // Over lowercased text, case-sensitive: Teddy (SIMD). One searcher over many literals
-        // spends its time confirming false candidates, so they are split into small groups,
-        // one pass each (see BLOCK_GROUP).
-        let block = minimal
-            .chunks(BLOCK_GROUP)
-            .map(|group| {
-                packed::Config::new()
-                    .match_kind(packed::MatchKind::LeftmostFirst)
-                    .builder()
-                    .extend(group)
-                    .build()
-            })
-            .collect::<Option<Vec<_>>>()
-            .map(BlockSearch::Packed)
-            .unwrap_or_else(|| {
-                BlockSearch::Automaton(
-                    AhoCorasickBuilder::new()
-                        .kind(Some(AhoCorasickKind::DFA))
-                        .match_kind(MatchKind::LeftmostFirst)
-                        .build(&minimal)
-                        .expect("literal automaton builds"),
-                )
-            });
+        let minimal: Vec<String> = minimal.into_iter().cloned().collect();
+        let block = BlockSearcher::new(&minimal);
         Matcher {
             quick,
+            minimal,
             block,
             automaton: build(MatchKind::Standard),
             meanings,
         }
     }
 
-    /// Start offsets of literals found in `lower`, an ASCII-lowercased block of lines, in
-    /// ascending order. Every line holding some literal has at least one start in it.
-    pub fn literal_starts(&self, lower: &[u8], out: &mut Vec<usize>) {
-        out.clear();
-        match &self.block {
-            BlockSearch::Packed(searchers) => {
-                for s in searchers {
-                    out.extend(s.find_iter(lower).map(|m| m.start()));
-                }
-                if searchers.len() > 1 {
-                    out.sort_unstable();
-                }
-            }
-            BlockSearch::Automaton(a) => out.extend(a.find_iter(lower).map(|m| m.start())),
-        }
+    /// A searcher for whole blocks of lines (see [`BlockSearcher`]), not tuned to any input.
+    pub fn block_searcher(&self) -> &BlockSearcher {
+        &self.block
+    }
+
+    /// A block searcher tuned to text like `sample` (ASCII-lowercased lines of the input).
+    pub fn tuned_block_searcher(&self, sample: &[u8]) -> BlockSearcher {
+        BlockSearcher::tuned(&self.minimal, sample)
     }
 
     /// Whether `text` holds any literal at all (the question most lines stop at).
