@@ -116,6 +116,8 @@ pub fn engine(data: &[u8]) {
         redact: true,
         max_line: 300,
         threads: 1 + data.len() % 2,
+        // Small blocks, so even short inputs make several.
+        read_buffer: 4096,
     };
     let Ok((scan, error)) = scan_partial(input, builtin(), &options, |_, _| {}) else {
         assert!(gzip, "a plain in-memory input cannot fail to read");

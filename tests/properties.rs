@@ -124,7 +124,7 @@ proptest! {
             gzip: false,
             reader: Box::new(Trickle { data: log.clone(), at: 0, chunk }),
         };
-        let options = ScanOptions { redact: true, max_line, threads: 1 + chunk % 2 };
+        let options = ScanOptions { redact: true, max_line, threads: 1 + chunk % 2, read_buffer: 4096 };
         let s = scan(input, builtin(), &options, |_, _| {}).expect("in-memory read");
         prop_assert_eq!(s.diagnosis.lines, line_count(&log));
         if failure.len() <= max_line {

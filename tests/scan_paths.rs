@@ -45,7 +45,8 @@ fn line_by_line(log: &[u8], max_line: usize) -> String {
     format!("{:#?}", engine.diagnosis())
 }
 
-/// The report-mode scan with `threads` planning threads, reading `chunk` bytes at a time.
+/// The report-mode scan with `threads` planning threads, reading `chunk` bytes at a time into
+/// a buffer of `chunk` bytes (so blocks are small and many).
 fn scanned(log: &[u8], max_line: usize, threads: usize, chunk: usize) -> String {
     let input = Input {
         name: "log".into(),
@@ -60,6 +61,7 @@ fn scanned(log: &[u8], max_line: usize, threads: usize, chunk: usize) -> String 
         redact: true,
         max_line,
         threads,
+        read_buffer: chunk,
     };
     let scan = scan(input, builtin(), &options, |_, _| {}).expect("in memory");
     format!("{:#?}", scan.diagnosis)
@@ -67,7 +69,7 @@ fn scanned(log: &[u8], max_line: usize, threads: usize, chunk: usize) -> String 
 
 fn check(name: &str, log: &[u8], max_line: usize) {
     let want = line_by_line(log, max_line);
-    for (threads, chunk) in [(1, 1 << 20), (1, 4096), (3, 4096), (2, 333)] {
+    for (threads, chunk) in [(1, 1 << 20), (1, 4096), (3, 4096), (2, 5000)] {
         let got = scanned(log, max_line, threads, chunk);
         assert!(
             got == want,
@@ -189,7 +191,7 @@ proptest! {
             log.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
         }
         let want = line_by_line(&log, max_line);
-        for (threads, chunk) in [(1, 1 << 20), (2, 97)] {
+        for (threads, chunk) in [(1, 1 << 20), (2, 4096)] {
             let got = scanned(&log, max_line, threads, chunk);
             prop_assert!(got == want, "{} thread(s): \n--- scan\n{}\n--- line by line\n{}", threads, got, want);
         }

@@ -20,6 +20,8 @@ pub struct ScanOptions {
     /// Threads that plan blocks: 0 = one per available core (at most [`MAX_AUTO_THREADS`]),
     /// 1 = everything on the calling thread.
     pub threads: usize,
+    /// Read buffer in bytes: blocks of lines are about half of it to all of it.
+    pub read_buffer: usize,
 }
 
 impl Default for ScanOptions {
@@ -28,6 +30,7 @@ impl Default for ScanOptions {
             redact: true,
             max_line: DEFAULT_MAX_LINE,
             threads: 0,
+            read_buffer: READ_BUFFER,
         }
     }
 }
@@ -62,8 +65,8 @@ pub struct Scan {
 
 /// Bytes examined for NULs to call an input binary.
 const BINARY_PROBE: u64 = 64 * 1024;
-/// Read buffer: large reads make large blocks, and few calls per megabyte.
-const READ_BUFFER: usize = 1 << 20;
+/// Default read buffer: large reads make large blocks, and few calls per megabyte.
+pub const READ_BUFFER: usize = 1 << 20;
 /// Bytes between two calls of the progress callback.
 const PROGRESS_EVERY: u64 = 16 << 20;
 
@@ -144,7 +147,7 @@ pub fn scan_partial(
 ) -> Result<(Scan, Option<SourceError>), SourceError> {
     let mut engine = Engine::new(set, options.redact);
     let reader = std::mem::replace(&mut input.reader, Box::new(std::io::empty()));
-    let lines = LineReader::with_capacity(reader, options.max_line, READ_BUFFER);
+    let lines = LineReader::with_capacity(reader, options.max_line, options.read_buffer);
     let mut ticker = Ticker::new(progress);
     let mut truncated_lines = 0;
     let applied = |bytes, truncated| {

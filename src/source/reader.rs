@@ -56,13 +56,22 @@ impl<R: Read> LineReader<R> {
 
     /// Every complete line read so far, as one block (each line ends with `\n`, but the
     /// last line of the input may not), or one over-long line cut to the cap (`cut > 0`), or
-    /// `None` at the end of input. A line in a block can exceed the cap by up to 4 KiB: the
-    /// caller cuts it.
+    /// `None` at the end of input. Reads until the buffer is at least half full or the input
+    /// ends, so it waits for a slow stream: for reading to the end, not for following. A line
+    /// in a block can exceed the cap by up to 4 KiB: the caller cuts it.
     pub fn next_block(&mut self) -> io::Result<Option<RawLine<'_>>> {
         loop {
             let pending = &self.buf[self.start..self.end];
             match memchr::memchr(b'\n', pending) {
                 Some(first) if first > self.max_line => return self.emit_truncated(),
+                // Pipes hand out 64 KiB at a time: read on until the buffer is half full, so
+                // blocks stay large (few per megabyte) whatever the input.
+                Some(_) if !self.eof && pending.len() < self.buf.len() / 2 => {
+                    self.compact();
+                    if self.read_more(self.end)? == 0 {
+                        self.eof = true;
+                    }
+                }
                 Some(_) => {
                     let last = memchr::memrchr(b'\n', pending).expect("a newline is there");
                     let block = self.start..self.start + last + 1;
