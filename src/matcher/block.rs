@@ -1,22 +1,27 @@
 //! Searching whole blocks of lines for literals at once, for the report-mode scan.
 //!
-//! The question per block is only *which lines* may hold a literal, so each literal can be
-//! searched by any piece of it: a line holding the literal holds every piece. Teddy (the SIMD
-//! searcher of aho-corasick) looks at the first bytes of what it searches for, and confirms
-//! every place where those bytes occur; `getaddrinfo` or `compiled against a different node`
-//! would send it confirming every `get` and `com` of a log. So each literal is searched by
-//! the piece (`ddrinf`, `agains`) whose first three bytes are rarest in a sample of the log
-//! itself; which pieces are chosen changes the speed, never the lines found.
+//! The question per block is only *which lines* may hold a literal, so a literal can be
+//! searched by any piece of it: a line holding the literal holds every piece, and one piece
+//! can stand for several literals (`sk_live_` and `rk_live_` both hold `k_live_`). Teddy (the
+//! SIMD searcher of aho-corasick) costs a pass over the block per group of pieces, and
+//! confirms every place where the first bytes of a piece occur: searching `getaddrinfo` whole
+//! would confirm every `get` of a log. So the pieces are chosen on a sample of the log itself:
+//! few, and rare in it. Which pieces are chosen changes the speed, never the lines found.
+
+use std::collections::HashMap;
 
 use aho_corasick::{packed, AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-/// Literals per searcher: Teddy slows down sharply with more literals per bucket, and each
+/// Pieces per searcher: Teddy slows down sharply with more pieces per bucket, and each
 /// searcher costs a pass over the block. Measured on a generated 100 MB build log with the
-/// built-in set (~140 literals): groups of 64 ran at 0.65 GB/s, of 24 at 1.1 GB/s, of 8 at
-/// 0.7 GB/s.
-const GROUP: usize = 24;
-/// Longest piece searched for a literal.
+/// built-in set: its ~140 literals whole in groups of 64 took 0.16 s, of 24 0.10 s, of 8
+/// 0.15 s; the ~95 chosen pieces in groups of 16 0.06 s.
+const GROUP: usize = 16;
+/// Longest piece considered.
 const PIECE: usize = 6;
+/// What one more piece costs, in sample occurrences of a fingerprint per 256 KiB: a pass
+/// over the block per [`GROUP`] pieces is worth about this many confirmations.
+const PIECE_COST: u64 = 60;
 /// Bytes of a sample counted to choose the pieces.
 const SAMPLE: usize = 256 * 1024;
 
@@ -39,17 +44,14 @@ impl BlockSearcher {
         Self::for_pieces(literals.to_vec())
     }
 
-    /// Searches for a piece of each of `literals` (lowercase), chosen to be rare in `sample`
-    /// (ASCII-lowercased text like the blocks to come).
+    /// Searches for pieces of `literals` (lowercase) chosen on `sample` (ASCII-lowercased
+    /// text like the blocks to come): every literal holds one, and they are few and rare in
+    /// the sample.
     pub fn tuned(literals: &[String], sample: &[u8]) -> Self {
-        let counts = Trigrams::count(&sample[..sample.len().min(SAMPLE)]);
-        let pieces = literals
-            .iter()
-            .map(|l| rare_piece(l.as_bytes(), &counts))
-            // Pieces are ASCII windows of the literal or all of it: still UTF-8.
-            .map(|p| String::from_utf8_lossy(p).into_owned())
-            .collect();
-        Self::for_pieces(pieces)
+        let sample = &sample[..sample.len().min(SAMPLE)];
+        let counts = Trigrams::count(sample);
+        let piece_cost = (PIECE_COST * sample.len() as u64 / SAMPLE as u64).max(1);
+        Self::for_pieces(cover(literals, &counts, piece_cost))
     }
 
     fn for_pieces(mut pieces: Vec<String>) -> Self {
@@ -101,17 +103,68 @@ impl BlockSearcher {
     }
 }
 
-/// The piece of `literal` searched for: at most [`PIECE`] bytes starting at its rarest
-/// trigram, and at least four bytes (Teddy is slow on shorter ones) when the literal has them.
-fn rare_piece<'a>(literal: &'a [u8], counts: &Trigrams) -> &'a [u8] {
-    if literal.len() <= 4 {
-        return literal;
+/// A greedy weighted set cover: pieces (4 to [`PIECE`] bytes, or a shorter literal whole, as
+/// Teddy is slow on short pieces) such that every literal of `literals` (minimal: none holds
+/// another) holds one, each
+/// chosen for the most literals still uncovered per cost, the cost being `piece_cost` plus
+/// how often the piece's first three bytes occur in the sample.
+fn cover(literals: &[String], counts: &Trigrams, piece_cost: u64) -> Vec<String> {
+    let words = literals.len().div_ceil(64);
+    // Every candidate piece, with the set of literals holding it.
+    let mut holders: HashMap<&[u8], Vec<u64>> = HashMap::new();
+    for (i, literal) in literals.iter().enumerate() {
+        let b = literal.as_bytes();
+        let shortest = if b.len() >= 4 { 4 } else { b.len() };
+        for len in shortest..=PIECE.min(b.len()).max(shortest) {
+            for piece in b.windows(len) {
+                holders.entry(piece).or_insert_with(|| vec![0; words])[i / 64] |= 1 << (i % 64);
+            }
+        }
     }
-    let start = (0..=literal.len() - 3)
-        .min_by_key(|&i| counts.get(&literal[i..i + 3]))
-        .unwrap_or(0);
-    let end = (start + PIECE).min(literal.len());
-    &literal[start.min(end.saturating_sub(4))..end]
+    // Complete: a piece of 4 or more bytes is a window of every literal that holds it, and a
+    // shorter one is a whole literal, which no other (minimal) literal holds.
+    let candidates: Vec<(&[u8], Vec<u64>, u64)> = holders
+        .into_iter()
+        .map(|(piece, set)| {
+            let fingerprint = if piece.len() >= 3 {
+                counts.get(&piece[..3])
+            } else {
+                u32::MAX
+            };
+            (piece, set, piece_cost + u64::from(fingerprint))
+        })
+        .collect();
+    let mut uncovered = vec![0u64; words];
+    for i in 0..literals.len() {
+        uncovered[i / 64] |= 1 << (i % 64);
+    }
+    let mut chosen = Vec::new();
+    while uncovered.iter().any(|&w| w != 0) {
+        let gain = |set: &[u64]| -> u64 {
+            set.iter()
+                .zip(&uncovered)
+                .map(|(a, b)| u64::from((a & b).count_ones()))
+                .sum()
+        };
+        // Best gain per cost, compared without division; ties to the shorter, then smaller.
+        let Some((piece, set, _)) = candidates
+            .iter()
+            .filter(|(_, set, _)| gain(set) > 0)
+            .max_by(|(pa, a, ca), (pb, b, cb)| {
+                (u128::from(gain(a)) * u128::from(*cb))
+                    .cmp(&(u128::from(gain(b)) * u128::from(*ca)))
+                    .then(pb.len().cmp(&pa.len()))
+                    .then(pb.cmp(pa))
+            })
+        else {
+            break;
+        };
+        for (u, s) in uncovered.iter_mut().zip(set) {
+            *u &= !s;
+        }
+        chosen.push(String::from_utf8_lossy(piece).into_owned());
+    }
+    chosen
 }
 
 /// Approximate trigram counts (hashed into a fixed table; collisions only make a trigram
@@ -156,14 +209,30 @@ mod tests {
     }
 
     #[test]
-    fn pieces_start_at_the_rarest_trigram() {
-        let sample = b"get /health 200\nget /api 200\ncompiled ok\ncompiled ok\n".repeat(50);
+    fn pieces_are_few_and_rare() {
+        let literals: Vec<String> = ["getaddrinfo", "sk_live_", "rk_live_", "exit", "eyj"]
+            .map(String::from)
+            .to_vec();
+        let sample = b"get /health 200\nget /api 200\nexit 0\n".repeat(50);
         let counts = Trigrams::count(&sample);
-        let piece = rare_piece(b"getaddrinfo", &counts);
-        assert!(!piece.starts_with(b"get") && piece.len() == 6, "{piece:?}");
-        assert_eq!(rare_piece(b"exit", &counts), b"exit");
-        // Near the end, the piece still has four bytes.
-        assert_eq!(rare_piece(b"compiled againsz", &counts).len(), 6);
+        let mut pieces = cover(&literals, &counts, 60);
+        pieces.sort();
+        // One piece for both keys, none starting with the common `get`, short literals whole.
+        assert_eq!(pieces.len(), 4, "{pieces:?}");
+        assert!(
+            pieces
+                .iter()
+                .any(|p| "sk_live_".contains(p.as_str()) && "rk_live_".contains(p.as_str())),
+            "{pieces:?}"
+        );
+        assert!(pieces.iter().all(|p| !p.starts_with("get")), "{pieces:?}");
+        assert!(pieces.contains(&"exit".to_string()) && pieces.contains(&"eyj".to_string()));
+        for literal in &literals {
+            assert!(
+                pieces.iter().any(|p| literal.contains(p.as_str())),
+                "{literal}"
+            );
+        }
     }
 
     #[test]
