@@ -47,13 +47,15 @@ impl Plan {
     }
 
     fn push(&mut self, line: u64, full: bool, text: &str) {
+        let text = self.keep(text);
+        self.events.push(Event { line, full, text });
+    }
+
+    /// Keeps `text` for an event that may come later.
+    fn keep(&mut self, text: &str) -> Range<usize> {
         let start = self.text.len();
         self.text.push_str(text);
-        self.events.push(Event {
-            line,
-            full,
-            text: start..self.text.len(),
-        });
+        start..self.text.len()
     }
 
     /// Feeds the block to `engine`: exactly what feeding its every line would have done.
@@ -84,6 +86,58 @@ pub(super) struct Planner {
     sanitizer: Sanitizer,
     lower: Vec<u8>,
     starts: Vec<usize>,
+    again: Again,
+}
+
+/// The second search of a block: the texts of its [`Recheck`]s.
+#[derive(Default)]
+struct Again {
+    /// The texts searched, lowercased, one per line.
+    bytes: Vec<u8>,
+    rechecks: Vec<Recheck>,
+    /// JSON messages being rechecked, end to end.
+    messages: String,
+}
+
+impl Again {
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.rechecks.clear();
+        self.messages.clear();
+    }
+
+    /// Queues line `line` (its text kept in the plan at `text`), to be searched by `searched`:
+    /// its text, or else its JSON message, `message` of [`Again::messages`].
+    fn push(
+        &mut self,
+        line: u64,
+        text: Range<usize>,
+        message: Option<Range<usize>>,
+        searched: &str,
+    ) {
+        let start = self.bytes.len();
+        lowercase_extend(searched.as_bytes(), &mut self.bytes);
+        self.rechecks.push(Recheck {
+            line,
+            text,
+            message,
+            again: start..self.bytes.len(),
+        });
+        self.bytes.push(b'\n');
+    }
+}
+
+/// A line whose literals can only be known from text the block search did not see: its
+/// sanitised text (escape sequences removed can join a literal: `err\x1b[0mor`), or the
+/// message of a JSON log line. Those texts are searched together after the block.
+struct Recheck {
+    line: u64,
+    /// The line's sanitised text, in [`Plan::text`].
+    text: Range<usize>,
+    /// A JSON message (in [`Planner::messages`]) to search instead of the text.
+    message: Option<Range<usize>>,
+    /// Where the searched text is in [`Planner::again`].
+    again: Range<usize>,
 }
 
 impl Planner {
@@ -94,6 +148,7 @@ impl Planner {
             sanitizer: Sanitizer::default(),
             lower: Vec::new(),
             starts: Vec::new(),
+            again: Again::default(),
         }
     }
 
@@ -110,6 +165,7 @@ impl Planner {
     /// than `max_line` are cut to it.
     pub fn plan(&mut self, block: &[u8], max_line: usize, plan: &mut Plan) {
         plan.clear();
+        self.again.clear();
         lowercase_into(block, &mut self.lower);
         if self.searcher.is_none() && self.lower.len() >= TUNING_SAMPLE {
             self.searcher = Some(self.matcher.tuned_block_searcher(&self.lower));
@@ -145,14 +201,14 @@ impl Planner {
             };
             match plain {
                 Some(text) if has_literal => plan.push(index, true, text),
-                Some(text) => plan_quiet(&self.matcher, index, text, plan),
+                Some(text) => plan_quiet(&mut self.again, index, text, plan),
                 None => {
                     let text = self.sanitizer.clean_text(line);
-                    // Removing escapes can join a literal (`err\x1b[0mor`): look again.
-                    if has_literal || self.matcher.has_literal(text) {
+                    if has_literal {
                         plan.push(index, true, text);
                     } else {
-                        plan_quiet(&self.matcher, index, text, plan);
+                        let kept = plan.keep(text);
+                        self.again.push(index, kept.clone(), None, &plan.text[kept]);
                     }
                 }
             }
@@ -160,23 +216,79 @@ impl Planner {
             start = end + 1;
         }
         plan.lines = index;
+        self.search_again(plan);
     }
 }
 
-/// Plans a sanitised line holding no literal: what normalising it could still do.
-fn plan_quiet(matcher: &Matcher, index: u64, text: &str, plan: &mut Plan) {
+/// Plans a plain line holding no literal: what normalising it could still do.
+fn plan_quiet(again: &mut Again, index: u64, text: &str, plan: &mut Plan) {
     match normalize::effect(text) {
-        Effect::Json(message) if matcher.has_literal(&message) => plan.push(index, true, text),
-        Effect::Json(_) | Effect::Nothing => {}
+        Effect::Json(message) => {
+            let kept = plan.keep(text);
+            let start = again.messages.len();
+            again.messages.push_str(&message);
+            let range = start..again.messages.len();
+            let searched = message.as_str();
+            again.push(index, kept, Some(range), searched);
+        }
+        Effect::Nothing => {}
         Effect::Step => plan.push(index, false, text),
+    }
+}
+
+impl Planner {
+    /// Searches the texts of the block's [`Recheck`]s together, and plans those lines.
+    fn search_again(&mut self, plan: &mut Plan) {
+        let again = &self.again;
+        if again.rechecks.is_empty() {
+            return;
+        }
+        self.searcher
+            .as_ref()
+            .unwrap_or_else(|| self.matcher.block_searcher())
+            .starts(&again.bytes, &mut self.starts);
+        let mut hits = self.starts.iter().copied().peekable();
+        for r in &again.rechecks {
+            while hits.next_if(|&h| h < r.again.start).is_some() {}
+            let searched = match &r.message {
+                Some(m) => &again.messages[m.clone()],
+                None => &plan.text[r.text.clone()],
+            };
+            let found =
+                hits.peek().is_some_and(|&h| h < r.again.end) && self.matcher.has_literal(searched);
+            let full = match (&r.message, found) {
+                (_, true) => Some(true),
+                (Some(_), false) => None,
+                // A sanitised line without a literal: what normalising it could still do.
+                (None, false) => match normalize::effect(&plan.text[r.text.clone()]) {
+                    Effect::Json(message) => self.matcher.has_literal(&message).then_some(true),
+                    Effect::Step => Some(false),
+                    Effect::Nothing => None,
+                },
+            };
+            if let Some(full) = full {
+                plan.events.push(Event {
+                    line: r.line,
+                    full,
+                    text: r.text.clone(),
+                });
+            }
+        }
+        // One event per line at most: the order by line is total.
+        plan.events.sort_unstable_by_key(|e| e.line);
     }
 }
 
 /// ASCII-lowercases `block` into `out` (a form the compiler vectorises).
 fn lowercase_into(block: &[u8], out: &mut Vec<u8>) {
     out.clear();
+    lowercase_extend(block, out);
+}
+
+/// Appends `bytes`, ASCII-lowercased, to `out`.
+fn lowercase_extend(bytes: &[u8], out: &mut Vec<u8>) {
     out.extend(
-        block
+        bytes
             .iter()
             .map(|&b| b | (u8::from(b.wrapping_sub(b'A') < 26) << 5)),
     );
