@@ -111,27 +111,25 @@ fn strip_simple(line: &[u8], out: &mut String) -> bool {
     let other_controls = line.iter().fold(false, |acc, &b| {
         acc | ((b < 0x20) & (b != 0x1b) & (b != b'\r') & (b != b'\t')) | (b == 0x7f)
     });
-    if other_controls || has_c1(line) || simdutf8::basic::from_utf8(line).is_err() {
+    if other_controls || has_c1(line) {
         return false;
     }
-    let mut bytes = std::mem::take(out).into_bytes();
-    bytes.clear();
-    let stripped = strip_simple_bytes(line, &mut bytes);
-    if !stripped {
-        bytes.clear();
-    }
-    // Valid UTF-8 with whole ASCII sequences taken out and tabs replaced stays valid.
-    match String::from_utf8(bytes) {
-        Ok(text) => {
-            *out = text;
-            stripped
-        }
-        Err(_) => false,
+    let Ok(text) = simdutf8::basic::from_utf8(line) else {
+        return false;
+    };
+    out.clear();
+    if strip_simple_text(text, out) {
+        true
+    } else {
+        out.clear();
+        false
     }
 }
 
-/// The loop of [`strip_simple`], over a line known to hold no other controls.
-fn strip_simple_bytes(line: &[u8], out: &mut Vec<u8>) -> bool {
+/// The loop of [`strip_simple`], over a line known to hold no other controls. Every control
+/// it stops at is ASCII, so the runs between them are whole characters.
+fn strip_simple_text(text: &str, out: &mut String) -> bool {
+    let line = text.as_bytes();
     // Column in characters since the start of the frame, for tab stops.
     let mut col = 0usize;
     // A `\r` was seen: the next character printed starts a new frame (as in the parser's sink).
@@ -139,16 +137,18 @@ fn strip_simple_bytes(line: &[u8], out: &mut Vec<u8>) -> bool {
     let mut i = 0;
     loop {
         let next = memchr::memchr3(0x1b, b'\r', b'\t', &line[i..]).map_or(line.len(), |p| i + p);
-        let run = &line[i..next];
-        // A run starts right after an ASCII byte, so at a character.
+        // Always a character boundary (see above); `get` keeps that from ever panicking.
+        let Some(run) = text.get(i..next) else {
+            return false;
+        };
         if !run.is_empty() {
             if pending_cr {
                 pending_cr = false;
                 out.clear();
                 col = 0;
             }
-            out.extend_from_slice(run);
-            col += run.iter().filter(|&&b| b & 0xc0 != 0x80).count();
+            out.push_str(run);
+            col += run.bytes().filter(|&b| b & 0xc0 != 0x80).count();
         }
         let Some(&control) = line.get(next) else {
             return true;
@@ -163,7 +163,7 @@ fn strip_simple_bytes(line: &[u8], out: &mut Vec<u8>) -> bool {
                     col = 0;
                 }
                 let spaces = 8 - col % 8;
-                out.extend(std::iter::repeat_n(b' ', spaces));
+                out.extend(std::iter::repeat_n(' ', spaces));
                 col += spaces;
             }
             _ => {
