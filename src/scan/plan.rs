@@ -177,10 +177,11 @@ impl Planner {
         let text_block = simdutf8::basic::from_utf8(block).ok();
         let mut hits = self.starts.iter().copied().peekable();
         let mut special = next_special(block, 0);
+        let mut newlines = memchr::memchr_iter(b'\n', block);
         let mut start = 0;
         let mut index = 0u64;
         while start < block.len() {
-            let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |i| start + i);
+            let end = newlines.next().unwrap_or(block.len());
             while hits.next_if(|&h| h < start).is_some() {}
             let has_literal = hits.peek().is_some_and(|&h| h < end);
             if special < start {
