@@ -56,7 +56,7 @@ pub struct Cli {
     pub no_redact: bool,
 
     /// Threads that prefilter the log in report mode (0: one per core, at most 4; 1: no
-    /// helper threads)
+    /// helper threads; at most 6)
     #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
     pub threads: usize,
 }

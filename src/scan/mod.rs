@@ -18,7 +18,7 @@ pub struct ScanOptions {
     pub redact: bool,
     pub max_line: usize,
     /// Threads that plan blocks: 0 = one per available core (at most [`MAX_AUTO_THREADS`]),
-    /// 1 = everything on the calling thread.
+    /// 1 = everything on the calling thread; never more than [`MAX_THREADS`].
     pub threads: usize,
     /// Read buffer in bytes: blocks of lines are about half of it to all of it.
     pub read_buffer: usize,
@@ -38,6 +38,9 @@ impl Default for ScanOptions {
 /// Most planning threads chosen on their own: beyond that the reading and the in-order
 /// apply are the limit, and each thread holds two blocks in memory.
 pub const MAX_AUTO_THREADS: usize = 4;
+/// Most planning threads at all: each holds about 2 MB (its block and buffers), and the one
+/// thread applying plans in order is the limit long before.
+pub const MAX_THREADS: usize = 6;
 
 impl ScanOptions {
     /// Planning threads this scan uses.
@@ -46,7 +49,7 @@ impl ScanOptions {
             0 => std::thread::available_parallelism()
                 .map_or(1, |n| n.get())
                 .min(MAX_AUTO_THREADS),
-            n => n,
+            n => n.min(MAX_THREADS),
         }
     }
 }

@@ -17,6 +17,9 @@ use super::Totals;
 use crate::diagnosis::Engine;
 use crate::source::LineReader;
 
+/// Most jobs in flight, whatever the number of planners (memory: about 1.3 MB each).
+const MAX_JOBS: usize = 10;
+
 /// One block on its way through the pipeline.
 #[derive(Default)]
 struct Job {
@@ -44,7 +47,9 @@ pub(super) fn run<R: Read + Send>(
     max_line: usize,
     applied: impl FnMut(u64, u64),
 ) -> (Totals, Option<io::Error>) {
-    let jobs = planners * 2 + 2;
+    // Two jobs per planner (one planned, one waiting), one being read, one being applied:
+    // every thread kept busy, and memory (a block and its plan per job) bounded.
+    let jobs = (planners * 2 + 2).min(MAX_JOBS);
     let (free_tx, free_rx) = mpsc::sync_channel::<Job>(jobs);
     for _ in 0..jobs {
         free_tx.send(Job::default()).expect("room for every job");
