@@ -74,6 +74,68 @@ pub(super) fn message(text: &str) -> Option<String> {
     Some(out.replace(['\n', '\r'], " "))
 }
 
+/// Whether the human text of this JSON line, if [`message`] finds one, is a slice of the line:
+/// told without parsing, for lines that are only searched for literals. True when the line
+/// has no escape sequence (so string contents are the line's own bytes), no `err`/`error`
+/// key (whose fields would be joined to the message), and no `level` that adds its word in
+/// front. False whenever unsure.
+pub(super) fn message_is_slice(text: &str) -> bool {
+    let b = text.as_bytes();
+    if memchr::memchr(b'\\', b).is_some() {
+        return false;
+    }
+    // Without escapes every quote delimits a string, and only a key is followed by a colon.
+    let key_at = |end: usize| {
+        b[end..]
+            .iter()
+            .find(|c| !c.is_ascii_whitespace())
+            .is_some_and(|&c| c == b':')
+    };
+    for at in memchr::memmem::find_iter(b, b"\"err") {
+        let rest = &b[at + 4..];
+        if (rest.starts_with(b"\"") && key_at(at + 5))
+            || (rest.starts_with(b"or\"") && key_at(at + 7))
+        {
+            return false;
+        }
+    }
+    memchr::memmem::find_iter(b, b"\"level\"").all(|at| {
+        let after = &b[at + 7..];
+        let Some(colon) = after.iter().position(|c| !c.is_ascii_whitespace()) else {
+            return true;
+        };
+        if after[colon] != b':' {
+            return true; // a string value, not the key
+        }
+        let value = &after[colon + 1..];
+        let value = &value[value.iter().take_while(|c| c.is_ascii_whitespace()).count()..];
+        let digits = value.iter().take_while(|c| c.is_ascii_digit()).count();
+        match value.first() {
+            // A small whole number below pino's warn (40): no word.
+            Some(b'0'..=b'9') => {
+                digits <= 2
+                    && !matches!(value.get(digits), Some(b'.' | b'e' | b'E'))
+                    && std::str::from_utf8(&value[..digits])
+                        .ok()
+                        .and_then(|n| n.parse::<u8>().ok())
+                        .is_some_and(|n| n < 40)
+            }
+            // A string: no word unless it is one of the levels shown.
+            Some(b'"') => value[1..]
+                .iter()
+                .position(|&c| c == b'"')
+                .is_some_and(|end| {
+                    let level = String::from_utf8_lossy(&value[1..1 + end]).to_ascii_lowercase();
+                    !matches!(
+                        level.as_str(),
+                        "error" | "fatal" | "warn" | "warning" | "critical"
+                    )
+                }),
+            _ => false,
+        }
+    })
+}
+
 /// A key of the top-level object.
 enum Key {
     Log,
@@ -143,7 +205,7 @@ impl<'de> Deserialize<'de> for Fields {
 
 #[cfg(test)]
 mod tests {
-    use super::message;
+    use super::{message, message_is_slice};
 
     #[test]
     fn docker_json_file_lines_give_their_log() {
@@ -163,6 +225,34 @@ mod tests {
         // A `log` that is not a string does not hide the message.
         let odd = r#"{"log":3,"message":"hello","error":"bad thing"}"#;
         assert_eq!(message(odd).as_deref(), Some("hello bad thing"));
+    }
+
+    #[test]
+    fn a_message_is_a_slice_only_when_nothing_is_added_to_it() {
+        let slice = [
+            r#"{"level":30,"time":1,"msg":"job completed","queue":"emails"}"#,
+            r#"{"log":"listening on 3000","stream":"stdout"}"#,
+            r#"{"level":"info","msg":"ok","errors":0,"x":{"level":"debug"}}"#,
+            r#"{"msg":"no level at all"}"#,
+        ];
+        for line in slice {
+            assert!(message_is_slice(line), "{line}");
+        }
+        let joined = [
+            r#"{"level":50,"msg":"db down"}"#,
+            r#"{"level":40,"msg":"slow"}"#,
+            r#"{"level":30,"level":60,"msg":"last level wins"}"#,
+            r#"{"level":"WARN","msg":"x"}"#,
+            r#"{"level" : "warning","msg":"x"}"#,
+            r#"{"level":30.5,"msg":"odd"}"#,
+            r#"{"level":null,"msg":"odd"}"#,
+            r#"{"msg":"boom","err":{"type":"Error"}}"#,
+            r#"{"msg":"boom","error" :"bad"}"#,
+            r#"{"log":"npm \u001b[31mERR!\n"}"#,
+        ];
+        for line in joined {
+            assert!(!message_is_slice(line), "{line}");
+        }
     }
 
     #[test]

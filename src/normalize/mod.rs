@@ -154,6 +154,11 @@ pub enum Effect {
 /// How normalising `line` (sanitised) can matter; see [`Effect`].
 pub fn effect(line: &str) -> Effect {
     let text = strip_wrappers(line);
+    if is_json_shaped(text) && json::message_is_slice(text) {
+        // Its text once normalised, if it has one, is a slice of it; and a JSON object starts
+        // no build step.
+        return Effect::Nothing;
+    }
     if let Some(json) = unwrap_json(text) {
         return Effect::Json(json);
     }
@@ -170,9 +175,14 @@ pub fn effect(line: &str) -> Effect {
     }
 }
 
+/// Starts and ends like a JSON object (wrappers already stripped).
+fn is_json_shaped(text: &str) -> bool {
+    text.starts_with('{') && text.trim_end().ends_with('}')
+}
+
 /// The clean text of a JSON log line (its wrappers already stripped), or `None`.
 fn unwrap_json(text: &str) -> Option<String> {
-    if !(text.starts_with('{') && text.trim_end().ends_with('}')) {
+    if !is_json_shaped(text) {
         return None;
     }
     let message = json::message(text)?;

@@ -329,6 +329,27 @@ mod tests {
     }
 
     #[test]
+    fn json_lines_are_searched_by_their_message() {
+        let set = SignatureSet::builtin().unwrap();
+        let mut planner = Planner::new(set.matcher());
+        let mut plan = Plan::default();
+        // The raw lines hold no literal; the messages do ("in use" across the joined error
+        // field, "error" from the numeric level), but the plain pino line does not.
+        let block = br#"{"msg":"port 3000 busy in","err":"use by another process"}
+{"level":30,"time":1,"msg":"job completed"}
+api-1  | {"level":50,"msg":"db down"}
+"#;
+        planner.plan(block, 1 << 20, &mut plan);
+        let full: Vec<u64> = plan
+            .events
+            .iter()
+            .filter(|e| e.full)
+            .map(|e| e.line)
+            .collect();
+        assert_eq!(full, [0, 2]);
+    }
+
+    #[test]
     fn only_lines_that_matter_become_events() {
         let set = SignatureSet::builtin().unwrap();
         let mut planner = Planner::new(set.matcher());
