@@ -26,6 +26,9 @@ pub struct LineReader<R> {
     end: usize,
     eof: bool,
     max_line: usize,
+    /// A read error met while reading on for a larger block, held until the lines read before
+    /// it have been handed out (a truncated `.gz` still gives what it held).
+    deferred: Option<io::Error>,
 }
 
 impl<R: Read> LineReader<R> {
@@ -41,6 +44,7 @@ impl<R: Read> LineReader<R> {
             start: 0,
             end: 0,
             eof: false,
+            deferred: None,
             max_line,
         }
     }
@@ -66,10 +70,16 @@ impl<R: Read> LineReader<R> {
                 Some(first) if first > self.max_line => return self.emit_truncated(),
                 // Pipes hand out 64 KiB at a time: read on until the buffer is half full, so
                 // blocks stay large (few per megabyte) whatever the input.
-                Some(_) if !self.eof && pending.len() < self.buf.len() / 2 => {
+                Some(_)
+                    if !self.eof
+                        && self.deferred.is_none()
+                        && pending.len() < self.buf.len() / 2 =>
+                {
                     self.compact();
-                    if self.read_more(self.end)? == 0 {
-                        self.eof = true;
+                    match self.read_more(self.end) {
+                        Ok(0) => self.eof = true,
+                        Ok(_) => {}
+                        Err(e) => self.deferred = Some(e),
                     }
                 }
                 Some(_) => {
@@ -93,7 +103,10 @@ impl<R: Read> LineReader<R> {
                         cut: 0,
                     }));
                 }
-                None => self.fill()?,
+                None => match self.deferred.take() {
+                    Some(e) => return Err(e),
+                    None => self.fill()?,
+                },
             }
         }
     }
@@ -200,6 +213,32 @@ impl<R: Read> LineReader<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Hands out its bytes, then fails.
+    struct FailsAfter<'a>(&'a [u8]);
+    impl Read for FailsAfter<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            if self.0.is_empty() {
+                return Err(io::Error::new(io::ErrorKind::InvalidData, "corrupt"));
+            }
+            let n = out.len().min(self.0.len()).min(100);
+            out[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_read_error_comes_after_the_lines_read_before_it() {
+        let data = b"one\ntwo\npartial";
+        let mut r = LineReader::with_capacity(FailsAfter(data), 1 << 20, 1 << 20);
+        let block = r.next_block().unwrap().unwrap();
+        assert_eq!(block.bytes, b"one\ntwo\n");
+        assert_eq!(
+            r.next_block().unwrap_err().kind(),
+            io::ErrorKind::InvalidData
+        );
+    }
 
     /// A reader that hands out at most `n` bytes per read, to exercise every boundary.
     struct Trickle<'a>(&'a [u8], usize);
