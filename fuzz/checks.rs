@@ -8,7 +8,7 @@ use std::io::{Cursor, Read};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
-use logdoc::normalize::Normalizer;
+use logdoc::normalize::{self, Normalizer};
 use logdoc::redact::Redactor;
 use logdoc::report::{self, Format, ReportInput};
 use logdoc::scan::{scan_partial, ScanOptions};
@@ -74,6 +74,19 @@ pub fn sanitize_normalize(data: &[u8]) {
             last_end = span.end;
         }
         let text = clean.text.to_string();
+        // The text-only fast path agrees with the parser.
+        let mut fast = Sanitizer::default();
+        assert_eq!(
+            fast.clean_text(line),
+            text,
+            "clean_text differs on {line:?}"
+        );
+        // A line `effect` calls inert changes nothing the normaliser keeps.
+        if normalize::effect(&text) == normalize::Effect::Nothing {
+            let mut with = normalizer.clone();
+            with.normalize(&text);
+            assert!(with == normalizer, "{text:?} changed the normaliser");
+        }
         let normalized = normalizer.normalize(&text);
         assert_no_control(normalized.text, "normalised");
         let step = normalized.step;

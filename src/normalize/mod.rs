@@ -29,7 +29,7 @@ pub struct Normalized<'a> {
 }
 
 /// Stateful normaliser: one per input, fed every line in order.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Normalizer {
     steps: Vec<String>,
     step_index: HashMap<String, usize>,
@@ -41,6 +41,18 @@ pub struct Normalizer {
     in_summary: bool,
     summary_step: Option<usize>,
     json_text: String,
+}
+
+/// Two normalisers are equal when they would normalise every line to come the same way (the
+/// scratch text of the last JSON line aside).
+impl PartialEq for Normalizer {
+    fn eq(&self, other: &Self) -> bool {
+        self.steps == other.steps
+            && self.vertices == other.vertices
+            && self.current == other.current
+            && self.in_summary == other.in_summary
+            && self.summary_step == other.summary_step
+    }
 }
 
 impl Normalizer {
