@@ -1,5 +1,5 @@
 //! The report-mode scan: an opened input → blocks of lines → plans (which lines the engine
-//! must see, [`plan`]) → the engine, on one thread or several ([`pipeline`]).
+//! must see, `plan.rs`) → the engine, on one thread or several (`pipeline.rs`).
 
 mod pipeline;
 mod plan;

@@ -1,9 +1,10 @@
 //! Planning a block: which of its lines the engine must see, found without the engine.
 //!
-//! One literal search runs over the whole (ASCII-lowercased) block instead of one per line.
-//! A line that holds no literal of the matcher — not even once sanitised, and not in the
-//! message of a JSON log line — and that cannot start or end a build step changes nothing the
-//! engine keeps: it is only counted. The rest become [`Plan`] events: *full* lines (sanitise,
+//! One literal search runs over the whole (ASCII-lowercased) block instead of one per line,
+//! and a second one over the texts the first could not see: coloured lines once cleaned, the
+//! messages of JSON log lines. A line that holds no literal of the matcher in any of these,
+//! and that cannot start or end a build step, changes nothing the engine keeps: it is only
+//! counted. The rest become [`Plan`] events: *full* lines (sanitise,
 //! normalise, match) and *quiet* ones (build-step headers: normalise only). Planning needs no
 //! engine state, so blocks can be planned on several threads and applied in order on one.
 
@@ -134,9 +135,9 @@ struct Recheck {
     line: u64,
     /// The line's sanitised text, in [`Plan::text`].
     text: Range<usize>,
-    /// A JSON message (in [`Planner::messages`]) to search instead of the text.
+    /// A JSON message (in [`Again::messages`]) to search instead of the text.
     message: Option<Range<usize>>,
-    /// Where the searched text is in [`Planner::again`].
+    /// Where the searched text is in [`Again::bytes`].
     again: Range<usize>,
 }
 
