@@ -219,8 +219,10 @@ fn push_unique(v: &mut Vec<usize>, i: usize) {
 /// Runs signature `i`'s patterns on `text`; the captures of the first that matches.
 pub fn match_signature(set: &SignatureSet, i: usize, text: &str) -> Option<Captures> {
     let sig = &set.signatures()[i];
+    // `is_match` first: most tries fail, and only `captures` allocates its slots.
     sig.patterns
         .iter()
+        .filter(|re| re.is_match(text))
         .find_map(|re| re.captures(text).map(|c| named_captures(re, &c)))
 }
 
