@@ -18,7 +18,7 @@ use std::sync::Arc;
 pub use finding::{Finding, Occurrence};
 pub use unrecognized::{looks_like_failure, Unrecognized};
 
-use crate::matcher::{Captures, Hit, LineMatches, Matcher};
+use crate::matcher::{Captures, Hit, LineMatches, Matcher, RepeatedHits};
 use crate::normalize::Normalizer;
 use crate::redact::Redactor;
 use crate::signature::{Severity, SignatureSet};
@@ -61,6 +61,7 @@ pub struct Engine {
     last_hit_line: u64,
     found: LineMatches,
     hits: Vec<Hit>,
+    repeats: RepeatedHits,
     block: unrecognized::Block,
     /// The current line's normalised text (reused, so feeding allocates nothing per line).
     text: String,
@@ -87,6 +88,7 @@ impl Engine {
             found: LineMatches::default(),
             block: unrecognized::Block::default(),
             hits: Vec::new(),
+            repeats: RepeatedHits::default(),
             text: String::new(),
             revision: 0,
         }
@@ -138,8 +140,8 @@ impl Engine {
         let mut confirmed = self
             .window
             .advance(&self.set, number, &text, &self.found.near);
-        self.matcher
-            .hits(&self.set, &text, &self.found, &mut self.hits);
+        self.repeats
+            .hits(&self.matcher, &self.set, &text, &self.found, &mut self.hits);
         let mut hits = std::mem::take(&mut self.hits);
         for hit in hits.drain(..) {
             let set = Arc::clone(&self.set);

@@ -7,10 +7,12 @@
 //! line costs that pass and nothing else.
 
 mod block;
+mod repeats;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 pub use block::BlockSearcher;
+pub use repeats::RepeatedHits;
 
 use crate::signature::SignatureSet;
 
