@@ -2,36 +2,14 @@
 //! numbers map back to the input whatever surrounds a failure and however the bytes arrive,
 //! and stripping colours gives back the exact text with the colours as spans.
 
-use std::io::Read;
-use std::sync::{Arc, OnceLock};
+mod support;
 
 use logdoc::scan::{scan, ScanOptions};
-use logdoc::signature::SignatureSet;
 use logdoc::source::{Color, Input, Sanitizer, Sgr};
 use proptest::prelude::*;
+use support::{builtin, Trickle};
 
 const FAILURE: &str = "error: externally-managed-environment";
-
-fn builtin() -> Arc<SignatureSet> {
-    static SET: OnceLock<Arc<SignatureSet>> = OnceLock::new();
-    Arc::clone(SET.get_or_init(|| Arc::new(SignatureSet::builtin().expect("built-in set"))))
-}
-
-/// Hands out the input in reads of `chunk` bytes, to cross every buffer boundary.
-struct Trickle {
-    data: Vec<u8>,
-    at: usize,
-    chunk: usize,
-}
-
-impl Read for Trickle {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.chunk.min(out.len()).min(self.data.len() - self.at);
-        out[..n].copy_from_slice(&self.data[self.at..self.at + n]);
-        self.at += n;
-        Ok(n)
-    }
-}
 
 /// Bytes that a terminal interprets and the sanitiser removes entirely.
 const REMOVABLE: &[&[u8]] = &[

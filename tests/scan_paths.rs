@@ -3,36 +3,16 @@
 //! generated ones, the diagnosis is exactly the one of feeding every line, sanitised, to the
 //! engine in order.
 
-use std::io::{Cursor, Read};
+mod support;
+
+use std::io::Cursor;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
 
 use logdoc::diagnosis::Engine;
 use logdoc::scan::{scan, ScanOptions};
-use logdoc::signature::SignatureSet;
 use logdoc::source::{Input, LineReader, Sanitizer};
 use proptest::prelude::*;
-
-fn builtin() -> Arc<SignatureSet> {
-    static SET: OnceLock<Arc<SignatureSet>> = OnceLock::new();
-    Arc::clone(SET.get_or_init(|| Arc::new(SignatureSet::builtin().expect("built-in set"))))
-}
-
-/// Hands out the input in reads of `chunk` bytes, so blocks are small and many.
-struct Trickle {
-    data: Vec<u8>,
-    at: usize,
-    chunk: usize,
-}
-
-impl Read for Trickle {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.chunk.min(out.len()).min(self.data.len() - self.at);
-        out[..n].copy_from_slice(&self.data[self.at..self.at + n]);
-        self.at += n;
-        Ok(n)
-    }
-}
+use support::{builtin, Trickle};
 
 /// The reference: every line read, sanitised and fed, one by one.
 fn line_by_line(log: &[u8], max_line: usize) -> String {
