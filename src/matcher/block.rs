@@ -41,7 +41,7 @@ enum Search {
 impl BlockSearcher {
     /// Searches for `literals` (lowercase) whole.
     pub fn new(literals: &[String]) -> Self {
-        Self::for_pieces(literals.to_vec())
+        Self::for_pieces(literals.iter().map(|l| l.as_bytes().to_vec()).collect())
     }
 
     /// Searches for pieces of `literals` (lowercase) chosen on `sample` (ASCII-lowercased
@@ -54,13 +54,18 @@ impl BlockSearcher {
         Self::for_pieces(cover(literals, &counts, piece_cost))
     }
 
-    fn for_pieces(mut pieces: Vec<String>) -> Self {
+    /// Pieces are bytes: a piece of a literal with non-ASCII text may end inside a character.
+    fn for_pieces(mut pieces: Vec<Vec<u8>>) -> Self {
         pieces.sort();
         pieces.dedup();
         // A line holding a piece that contains another holds that one too.
-        let minimal: Vec<&String> = pieces
+        let minimal: Vec<&Vec<u8>> = pieces
             .iter()
-            .filter(|p| !pieces.iter().any(|o| o != *p && p.contains(o.as_str())))
+            .filter(|p| {
+                !pieces
+                    .iter()
+                    .any(|o| o != *p && memchr::memmem::find(p, o).is_some())
+            })
             .collect();
         let search = minimal
             .chunks(GROUP)
@@ -108,7 +113,7 @@ impl BlockSearcher {
 /// another) holds one, each
 /// chosen for the most literals still uncovered per cost, the cost being `piece_cost` plus
 /// how often the piece's first three bytes occur in the sample.
-fn cover(literals: &[String], counts: &Trigrams, piece_cost: u64) -> Vec<String> {
+fn cover(literals: &[String], counts: &Trigrams, piece_cost: u64) -> Vec<Vec<u8>> {
     let words = literals.len().div_ceil(64);
     // Every candidate piece, with the set of literals holding it.
     let mut holders: HashMap<&[u8], Vec<u64>> = HashMap::new();
@@ -162,7 +167,7 @@ fn cover(literals: &[String], counts: &Trigrams, piece_cost: u64) -> Vec<String>
         for (u, s) in uncovered.iter_mut().zip(set) {
             *u &= !s;
         }
-        chosen.push(String::from_utf8_lossy(piece).into_owned());
+        chosen.push(piece.to_vec());
     }
     chosen
 }
@@ -202,7 +207,12 @@ mod tests {
         searcher.starts(block.as_bytes(), &mut starts);
         let mut lines: Vec<usize> = starts
             .iter()
-            .map(|&s| block[..s].matches('\n').count())
+            .map(|&s| {
+                block.as_bytes()[..s]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count()
+            })
             .collect();
         lines.dedup();
         lines
@@ -215,7 +225,10 @@ mod tests {
             .to_vec();
         let sample = b"get /health 200\nget /api 200\nexit 0\n".repeat(50);
         let counts = Trigrams::count(&sample);
-        let mut pieces = cover(&literals, &counts, 60);
+        let mut pieces: Vec<String> = cover(&literals, &counts, 60)
+            .into_iter()
+            .map(|p| String::from_utf8(p).expect("ASCII literals, ASCII pieces"))
+            .collect();
         pieces.sort();
         // One piece for both keys, none starting with the common `get`, short literals whole.
         assert_eq!(pieces.len(), 4, "{pieces:?}");
@@ -233,6 +246,16 @@ mod tests {
                 "{literal}"
             );
         }
+    }
+
+    #[test]
+    fn pieces_of_non_ascii_literals_are_found() {
+        // The rarest trigrams start inside the accented and CJK characters.
+        let literals: Vec<String> = ["naïve façade", "ビルドに失敗"].map(String::from).to_vec();
+        let sample = "na\u{ef}ve fa\u{e7}ade ".repeat(3) + &"abc def ".repeat(200);
+        let block = "x\nthe naïve façade cracked\n\u{30d3}\u{30eb}\u{30c9}に失敗しました\nok\n";
+        let tuned = BlockSearcher::tuned(&literals, sample.as_bytes());
+        assert_eq!(lines_found(&tuned, block), [1, 2]);
     }
 
     #[test]
