@@ -28,13 +28,9 @@ struct Job {
     data: Vec<u8>,
     /// Bytes cut off the block's one over-long line (see [`crate::source::RawLine`]).
     cut: u64,
+    /// Input bytes the block stands for, as [`Totals`] counted them.
+    bytes: u64,
     plan: Plan,
-}
-
-impl Job {
-    fn input_bytes(&self) -> u64 {
-        self.data.len() as u64 + if self.cut > 0 { self.cut + 1 } else { 0 }
-    }
 }
 
 /// Reads `lines` to its end with `planners` planning threads, applying every block to
@@ -65,7 +61,9 @@ pub(super) fn run<R: Read + Send>(
             while let Ok(mut job) = free_rx.recv() {
                 match lines.next_block() {
                     Ok(Some(block)) => {
+                        let before = totals.bytes;
                         totals.count(block.bytes, block.cut);
+                        job.bytes = totals.bytes - before;
                         job.seq = seq;
                         job.cut = block.cut;
                         job.data.clear();
@@ -140,7 +138,7 @@ fn apply_in_order(
         waiting[at] = Some(job);
         while let Some(job) = waiting[slot(next)].take_if(|j| j.seq == next) {
             job.plan.apply(engine);
-            applied(job.input_bytes(), job.plan.truncated);
+            applied(job.bytes, job.plan.truncated);
             next += 1;
             // The reader may be done already; the job is then simply dropped.
             let _ = free.send(job);
