@@ -5,6 +5,9 @@
 //! parser without building anything, which keeps a service's JSON logs cheap to read.
 
 use std::fmt;
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
@@ -91,7 +94,10 @@ pub(super) fn message_is_slice(text: &str) -> bool {
             .find(|c| !c.is_ascii_whitespace())
             .is_some_and(|&c| c == b':')
     };
-    for at in memchr::memmem::find_iter(b, b"\"err") {
+    // Built once: a service's every JSON line is asked this.
+    static ERR: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\"err"));
+    static LEVEL: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\"level\""));
+    for at in ERR.find_iter(b) {
         let rest = &b[at + 4..];
         if (rest.starts_with(b"\"") && key_at(at + 5))
             || (rest.starts_with(b"or\"") && key_at(at + 7))
@@ -99,7 +105,7 @@ pub(super) fn message_is_slice(text: &str) -> bool {
             return false;
         }
     }
-    memchr::memmem::find_iter(b, b"\"level\"").all(|at| {
+    LEVEL.find_iter(b).all(|at| {
         let after = &b[at + 7..];
         let Some(colon) = after.iter().position(|c| !c.is_ascii_whitespace()) else {
             return true;
