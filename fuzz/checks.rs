@@ -81,8 +81,14 @@ pub fn sanitize_normalize(data: &[u8]) {
             text,
             "clean_text differs on {line:?}"
         );
-        // A line `effect` calls inert changes nothing the normaliser keeps.
-        if normalize::effect(&text) == normalize::Effect::Nothing {
+        // A line `effect` calls inert changes nothing the normaliser keeps, and a line that
+        // `may_have_effect` rules out is inert.
+        let effect = normalize::effect(&text);
+        assert!(
+            normalize::may_have_effect(&text) || effect == normalize::Effect::Nothing,
+            "{text:?} has {effect:?}, ruled out by its bytes"
+        );
+        if effect == normalize::Effect::Nothing {
             let mut with = normalizer.clone();
             with.normalize(&text);
             assert!(with == normalizer, "{text:?} changed the normaliser");

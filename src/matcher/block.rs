@@ -19,9 +19,14 @@ use aho_corasick::{packed, AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Mat
 const GROUP: usize = 16;
 /// Longest piece considered.
 const PIECE: usize = 6;
-/// What one more piece costs, in sample occurrences of a fingerprint per 256 KiB: a pass
-/// over the block per [`GROUP`] pieces is worth about this many confirmations.
-const PIECE_COST: u64 = 60;
+/// What one more piece costs, in sample occurrences of a fingerprint per 256 KiB (a pass
+/// over the block per [`GROUP`] pieces). With [`LINE_COST`], the best of a grid measured on
+/// the generated 1 GB log (60 to 300, 0 to 20): it takes the fewest pieces that keep most
+/// lines without a literal out of the plans.
+const PIECE_COST: u64 = 150;
+/// What a line where a piece occurs costs, in fingerprint confirmations: the planner checks
+/// it for a literal.
+const LINE_COST: u64 = 5;
 /// Bytes of a sample counted to choose the pieces.
 const SAMPLE: usize = 256 * 1024;
 
@@ -49,7 +54,7 @@ impl BlockSearcher {
     /// the sample.
     pub fn tuned(literals: &[String], sample: &[u8]) -> Self {
         let sample = &sample[..sample.len().min(SAMPLE)];
-        let counts = Trigrams::count(sample);
+        let counts = Counts::new(sample);
         let piece_cost = (PIECE_COST * sample.len() as u64 / SAMPLE as u64).max(1);
         Self::for_pieces(cover(literals, &counts, piece_cost))
     }
@@ -110,10 +115,9 @@ impl BlockSearcher {
 
 /// A greedy weighted set cover: pieces (4 to [`PIECE`] bytes, or a shorter literal whole, as
 /// Teddy is slow on short pieces) such that every literal of `literals` (minimal: none holds
-/// another) holds one, each
-/// chosen for the most literals still uncovered per cost, the cost being `piece_cost` plus
-/// how often the piece's first three bytes occur in the sample.
-fn cover(literals: &[String], counts: &Trigrams, piece_cost: u64) -> Vec<Vec<u8>> {
+/// another) holds one, each chosen for the most literals still uncovered per cost, the cost
+/// being `piece_cost` plus what [`Counts::cost`] says the piece costs on the sample.
+fn cover(literals: &[String], counts: &Counts, piece_cost: u64) -> Vec<Vec<u8>> {
     let words = literals.len().div_ceil(64);
     // Every candidate piece, with the set of literals holding it.
     let mut holders: HashMap<&[u8], Vec<u64>> = HashMap::new();
@@ -130,14 +134,7 @@ fn cover(literals: &[String], counts: &Trigrams, piece_cost: u64) -> Vec<Vec<u8>
     // shorter one is a whole literal, which no other (minimal) literal holds.
     let candidates: Vec<(&[u8], Vec<u64>, u64)> = holders
         .into_iter()
-        .map(|(piece, set)| {
-            let fingerprint = if piece.len() >= 3 {
-                counts.get(&piece[..3])
-            } else {
-                u32::MAX
-            };
-            (piece, set, piece_cost + u64::from(fingerprint))
-        })
+        .map(|(piece, set)| (piece, set, piece_cost + counts.cost(piece)))
         .collect();
     let mut uncovered = vec![0u64; words];
     for i in 0..literals.len() {
@@ -172,29 +169,65 @@ fn cover(literals: &[String], counts: &Trigrams, piece_cost: u64) -> Vec<Vec<u8>
     chosen
 }
 
-/// Approximate trigram counts (hashed into a fixed table; collisions only make a trigram
-/// look commoner than it is).
-struct Trigrams(Vec<u32>);
+/// What searching a piece costs on a sample, in Teddy confirmations.
+struct Counts {
+    trigrams: Grams<3>,
+    quadgrams: Grams<4>,
+}
 
-impl Trigrams {
+impl Counts {
+    fn new(sample: &[u8]) -> Self {
+        Counts {
+            trigrams: Grams::count(sample),
+            quadgrams: Grams::count(sample),
+        }
+    }
+
+    /// Teddy confirms every occurrence of a piece's first three bytes, and every line where
+    /// the piece occurs is planned in full, though most hold no literal (`alth` of `healthy`
+    /// is in every `GET /health` line).
+    fn cost(&self, piece: &[u8]) -> u64 {
+        match piece.len() {
+            0..=2 => u64::from(u32::MAX),
+            3 => u64::from(self.trigrams.get(piece)) * (1 + LINE_COST),
+            _ => {
+                u64::from(self.trigrams.get(&piece[..3]))
+                    + LINE_COST * u64::from(self.quadgrams.bound(piece))
+            }
+        }
+    }
+}
+
+/// Approximate counts of every `N`-byte string of a sample (hashed into a fixed table;
+/// collisions only make a string look commoner than it is).
+struct Grams<const N: usize>(Vec<u32>);
+
+impl<const N: usize> Grams<N> {
     const BITS: u32 = 16;
 
-    fn hash(t: &[u8]) -> usize {
-        let h = (u32::from(t[0]) << 16 | u32::from(t[1]) << 8 | u32::from(t[2]))
+    fn hash(g: &[u8]) -> usize {
+        let h = g[..N]
+            .iter()
+            .fold(0u32, |h, &b| h << 8 | u32::from(b))
             .wrapping_mul(0x9E37_79B1);
         (h >> (32 - Self::BITS)) as usize
     }
 
     fn count(sample: &[u8]) -> Self {
         let mut table = vec![0u32; 1 << Self::BITS];
-        for t in sample.windows(3) {
-            table[Self::hash(t)] += 1;
+        for g in sample.windows(N) {
+            table[Self::hash(g)] += 1;
         }
-        Trigrams(table)
+        Grams(table)
     }
 
-    fn get(&self, t: &[u8]) -> u32 {
-        self.0[Self::hash(t)]
+    fn get(&self, g: &[u8]) -> u32 {
+        self.0[Self::hash(g)]
+    }
+
+    /// At most how often `text` (`N` bytes or more) occurs: its rarest `N`-byte window.
+    fn bound(&self, text: &[u8]) -> u32 {
+        text.windows(N).map(|g| self.get(g)).min().unwrap_or(0)
     }
 }
 
@@ -224,7 +257,7 @@ mod tests {
             .map(String::from)
             .to_vec();
         let sample = b"get /health 200\nget /api 200\nexit 0\n".repeat(50);
-        let counts = Trigrams::count(&sample);
+        let counts = Counts::new(&sample);
         let mut pieces: Vec<String> = cover(&literals, &counts, 60)
             .into_iter()
             .map(|p| String::from_utf8(p).expect("ASCII literals, ASCII pieces"))

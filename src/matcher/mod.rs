@@ -14,6 +14,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 pub use block::BlockSearcher;
 pub use repeats::RepeatedHits;
 
+use crate::normalize;
 use crate::signature::SignatureSet;
 
 /// Captured `(name, value)` pairs of one match, in pattern order.
@@ -88,8 +89,9 @@ pub struct Matcher {
     /// Leftmost-first search over the same literals: finds *whether* any literal occurs, with
     /// the SIMD prefilter that overlapping search cannot use. Most lines stop here.
     quick: AhoCorasick,
-    /// The same minimal literals, lowercase, for searching whole lowercased blocks.
-    minimal: Vec<String>,
+    /// What blocks are searched for, lowercase: the same minimal literals, and the markers of
+    /// lines that may start a build step (see [`block_literals`]).
+    searched: Vec<String>,
     /// A block searcher for them, not tuned to any input.
     block: BlockSearcher,
     /// Overlapping search: every literal occurrence, for the few lines that have one.
@@ -152,11 +154,11 @@ impl Matcher {
             .match_kind(MatchKind::LeftmostFirst)
             .build(&minimal)
             .expect("literal automaton builds");
-        let minimal: Vec<String> = minimal.into_iter().cloned().collect();
-        let block = BlockSearcher::new(&minimal);
+        let searched = block_literals(&minimal);
+        let block = BlockSearcher::new(&searched);
         Matcher {
             quick,
-            minimal,
+            searched,
             block,
             automaton: build(MatchKind::Standard),
             meanings,
@@ -170,7 +172,7 @@ impl Matcher {
 
     /// A block searcher tuned to text like `sample` (ASCII-lowercased lines of the input).
     pub fn tuned_block_searcher(&self, sample: &[u8]) -> BlockSearcher {
-        BlockSearcher::tuned(&self.minimal, sample)
+        BlockSearcher::tuned(&self.searched, sample)
     }
 
     /// Whether `text` holds any literal at all (the question most lines stop at).
@@ -210,6 +212,21 @@ impl Matcher {
             }
         }
     }
+}
+
+/// The literals searched in whole blocks: `minimal` and [`normalize::STEP_MARKERS`], none
+/// holding another. The scan plans a line holding a marker in full, as the normaliser must
+/// see it; so the planner needs no search of its own for them.
+fn block_literals(minimal: &[&String]) -> Vec<String> {
+    let all: Vec<String> = minimal
+        .iter()
+        .map(|l| l.to_string())
+        .chain(normalize::STEP_MARKERS.iter().map(|m| m.to_string()))
+        .collect();
+    all.iter()
+        .filter(|l| !all.iter().any(|o| o != *l && l.contains(o.as_str())))
+        .cloned()
+        .collect()
 }
 
 fn push_unique(v: &mut Vec<usize>, i: usize) {

@@ -163,6 +163,26 @@ pub enum Effect {
     Nothing,
 }
 
+/// Strings (ASCII-lowercased) of which a line holds one if its [`effect`] is
+/// [`Effect::Step`], unless it holds one of [`EFFECT_BYTES`].
+pub const STEP_MARKERS: &[&str] = &["step ", "------"];
+
+/// Bytes of which a line holding none of [`STEP_MARKERS`] holds one if its [`effect`] is not
+/// [`Effect::Nothing`]: `{` (JSON), `#` (a BuildKit vertex), `>` (a summary's ` > ` header).
+pub const EFFECT_BYTES: [u8; 3] = [b'{', b'#', b'>'];
+
+/// False only if [`effect`] is [`Effect::Nothing`] for `line`, told from its bytes: a scanner
+/// can skip most lines without stripping their wrappers.
+pub fn may_have_effect(line: &str) -> bool {
+    let b = line.as_bytes();
+    let [x, y, z] = EFFECT_BYTES;
+    memchr::memchr3(x, y, z, b).is_some()
+        || STEP_MARKERS.iter().any(|m| {
+            b.windows(m.len())
+                .any(|w| w.eq_ignore_ascii_case(m.as_bytes()))
+        })
+}
+
 /// How normalising `line` (sanitised) can matter; see [`Effect`].
 pub fn effect(line: &str) -> Effect {
     let text = strip_wrappers(line);
@@ -560,5 +580,33 @@ mod tests {
             "error: Failed to connect PrismaClientInitializationError libssl.so.1.1: cannot open"
         );
         assert_eq!(got[2], "listening on 3000");
+    }
+
+    #[test]
+    fn lines_with_an_effect_are_told_by_their_bytes() {
+        for line in [
+            "Step 3/9 : RUN npm ci",
+            "2025-12-18T12:00:00Z STEP 2/5: RUN pip install -r requirements.txt",
+            "[1/2] STEP 1/4: FROM node:20",
+            "------",
+            " > [builder 4/6] RUN npm ci:",
+            "#5 [2/6] RUN npm ci",
+            r#"api-1  | {"level":50,"msg":"db down"}"#,
+        ] {
+            assert_ne!(effect(line), Effect::Nothing, "{line}");
+            assert!(may_have_effect(line), "{line}");
+        }
+        for line in [
+            "web-1  | [12:00:02] GET /health -> rendered in 9ms",
+            "#5 0.412 added 612 packages",
+        ] {
+            assert_eq!(effect(line), Effect::Nothing, "{line}");
+        }
+        assert!(!may_have_effect(
+            "nginx-1  | 172.18.0.4 - - \"GET /health HTTP/1.1\" 200 2 \"-\" \"curl/8.5.0\""
+        ));
+        assert!(!may_have_effect(
+            "2025-12-18 12:00:01.874 UTC [85] LOG:  checkpoint complete"
+        ));
     }
 }

@@ -178,6 +178,7 @@ impl Planner {
         let text_block = simdutf8::basic::from_utf8(block).ok();
         let mut hits = self.starts.iter().copied().peekable();
         let mut special = next_special(block, 0);
+        let mut mark = next_mark(block, 0);
         let mut newlines = memchr::memchr_iter(b'\n', block);
         let mut start = 0;
         let mut index = 0u64;
@@ -187,6 +188,9 @@ impl Planner {
             let has_literal = hits.peek().is_some_and(|&h| h < end);
             if special < start {
                 special = next_special(block, start);
+            }
+            if mark < start {
+                mark = next_mark(block, start);
             }
             let mut line = &block[start..end];
             let mut simple = special >= end;
@@ -202,8 +206,10 @@ impl Planner {
                 (true, None) => simdutf8::basic::from_utf8(line).ok(),
             };
             match plain {
+                // The block search also finds the other markers of a step line.
                 Some(text) if has_literal => plan.push(index, true, text),
-                Some(text) => plan_quiet(&mut self.again, index, text, plan),
+                Some(text) if mark < end => plan_quiet(&mut self.again, index, text, plan),
+                Some(_) => {}
                 None => {
                     let text = self.sanitizer.clean_text(line);
                     if has_literal {
@@ -256,13 +262,16 @@ impl Planner {
                 Some(m) => &again.messages[m.clone()],
                 None => &plan.text[r.text.clone()],
             };
-            let found =
-                hits.peek().is_some_and(|&h| h < r.again.end) && self.matcher.has_literal(searched);
+            // A hit is a piece of a literal or of a step marker.
+            let hit = hits.peek().is_some_and(|&h| h < r.again.end);
+            let found = hit && self.matcher.has_literal(searched);
+            let text = &plan.text[r.text.clone()];
             let full = match (&r.message, found) {
                 (_, true) => Some(true),
                 (Some(_), false) => None,
+                (None, false) if !hit && next_mark(text.as_bytes(), 0) == text.len() => None,
                 // A sanitised line without a literal: what normalising it could still do.
-                (None, false) => match normalize::effect(&plan.text[r.text.clone()]) {
+                (None, false) => match normalize::effect(text) {
                     Effect::Json(message) => self.matcher.has_literal(&message).then_some(true),
                     Effect::Step => Some(false),
                     Effect::Nothing => None,
@@ -300,6 +309,12 @@ fn lowercase_extend(bytes: &[u8], out: &mut Vec<u8>) {
 /// it becomes spaces), DEL, and the lead byte of C1 controls encoded in UTF-8.
 fn is_special(b: u8) -> bool {
     (b < 0x20 && b != b'\n') || b == 0x7f || b == 0xc2
+}
+
+/// Position of the first of [`normalize::EFFECT_BYTES`] at or after `from`, or `block.len()`.
+fn next_mark(block: &[u8], from: usize) -> usize {
+    let [a, b, c] = normalize::EFFECT_BYTES;
+    memchr::memchr3(a, b, c, &block[from..]).map_or(block.len(), |i| from + i)
 }
 
 /// Position of the first special byte at or after `from`, or `block.len()`.
