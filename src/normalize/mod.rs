@@ -185,6 +185,14 @@ pub fn may_have_effect(line: &str) -> bool {
 
 /// How normalising `line` (sanitised) can matter; see [`Effect`].
 pub fn effect(line: &str) -> Effect {
+    // The commonest line of a build log, a BuildKit vertex's, has no wrappers to strip.
+    if let Some((_, rest)) = buildkit_vertex(line) {
+        return if rest.starts_with('[') {
+            Effect::Step
+        } else {
+            Effect::Nothing
+        };
+    }
     let text = strip_wrappers(line);
     if is_json_shaped(text) && json::message_is_slice(text) {
         // Its text once normalised, if it has one, is a slice of it; and a JSON object starts
