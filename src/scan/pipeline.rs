@@ -7,6 +7,7 @@
 //! the other threads have stopped.
 
 use std::io::{self, Read};
+use std::ops::Range;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
@@ -17,7 +18,8 @@ use super::Totals;
 use crate::diagnosis::Engine;
 use crate::source::LineReader;
 
-/// Most jobs in flight, whatever the number of planners (memory: about 1.3 MB each).
+/// Most jobs in flight, whatever the number of planners (memory: about 1.3 MB each: the
+/// buffer a block was read into, and its plan).
 const MAX_JOBS: usize = 10;
 
 /// One block on its way through the pipeline.
@@ -25,7 +27,9 @@ const MAX_JOBS: usize = 10;
 struct Job {
     /// Position of the block in the input.
     seq: u64,
+    /// The block is `data[block]` (the reader's buffer it was read into).
     data: Vec<u8>,
+    block: Range<usize>,
     /// Bytes cut off the block's one over-long line (see [`crate::source::RawLine`]).
     cut: u64,
     /// Input bytes the block stands for, as [`Totals`] counted them.
@@ -59,15 +63,16 @@ pub(super) fn run<R: Read + Send>(
             let mut seq = 0;
             // Ends when the input does, or when the caller stopped taking blocks.
             while let Ok(mut job) = free_rx.recv() {
-                match lines.next_block() {
+                // The job's buffer becomes the reader's, and the block's buffer the job's.
+                match lines.next_block_owned(std::mem::take(&mut job.data)) {
                     Ok(Some(block)) => {
                         let before = totals.bytes;
-                        totals.count(block.bytes, block.cut);
+                        totals.count(&block.data[block.range.clone()], block.cut);
                         job.bytes = totals.bytes - before;
                         job.seq = seq;
                         job.cut = block.cut;
-                        job.data.clear();
-                        job.data.extend_from_slice(block.bytes);
+                        job.data = block.data;
+                        job.block = block.range;
                         seq += 1;
                         if work_tx.send(job).is_err() {
                             break;
@@ -106,10 +111,11 @@ fn plan_jobs(
         };
         let Ok(mut job) = next else { return };
         let planned = panic::catch_unwind(AssertUnwindSafe(|| {
+            let block = &job.data[job.block.clone()];
             if job.cut > 0 {
-                planner.plan_cut(&job.data, &mut job.plan);
+                planner.plan_cut(block, &mut job.plan);
             } else {
-                planner.plan(&job.data, max_line, &mut job.plan);
+                planner.plan(block, max_line, &mut job.plan);
             }
             job
         }));

@@ -10,7 +10,7 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 pub use follow::{Follow, FollowEvent, DEFAULT_POLL};
-pub use reader::{LineReader, RawLine, DEFAULT_MAX_LINE};
+pub use reader::{LineReader, OwnedBlock, RawLine, DEFAULT_MAX_LINE};
 pub use sanitize::{Color, Sanitized, Sanitizer, Sgr, StyleSpan};
 
 /// What to read.

@@ -5,6 +5,7 @@
 //! is skipped without being held in memory, and its length is reported.
 
 use std::io::{self, Read};
+use std::ops::Range;
 
 /// Default longest line kept whole (bytes). Longer lines are truncated and flagged.
 pub const DEFAULT_MAX_LINE: usize = 1 << 20;
@@ -15,6 +16,15 @@ const INITIAL_CAPACITY: usize = 64 * 1024;
 pub struct RawLine<'a> {
     pub bytes: &'a [u8],
     /// Bytes dropped because the line exceeded the cap (0 when whole).
+    pub cut: u64,
+}
+
+/// A block of [`LineReader::next_block_owned`]: `data[range]`, and the bytes cut off its one
+/// over-long line (0 but for such a line).
+#[derive(Debug)]
+pub struct OwnedBlock {
+    pub data: Vec<u8>,
+    pub range: Range<usize>,
     pub cut: u64,
 }
 
@@ -64,10 +74,18 @@ impl<R: Read> LineReader<R> {
     /// ends, so it waits for a slow stream: for reading to the end, not for following. A line
     /// in a block can exceed the cap by up to 4 KiB: the caller cuts it.
     pub fn next_block(&mut self) -> io::Result<Option<RawLine<'_>>> {
+        Ok(self.block_range()?.map(|(range, cut)| RawLine {
+            bytes: &self.buf[range],
+            cut,
+        }))
+    }
+
+    /// [`LineReader::next_block`] as a range of the buffer.
+    fn block_range(&mut self) -> io::Result<Option<(Range<usize>, u64)>> {
         loop {
             let pending = &self.buf[self.start..self.end];
             match memchr::memchr(b'\n', pending) {
-                Some(first) if first > self.max_line => return self.emit_truncated(),
+                Some(first) if first > self.max_line => return self.cut_line().map(Some),
                 // Pipes hand out 64 KiB at a time: read on until the buffer is half full, so
                 // blocks stay large (few per megabyte) whatever the input.
                 Some(_)
@@ -86,22 +104,16 @@ impl<R: Read> LineReader<R> {
                     let last = memchr::memrchr(b'\n', pending).expect("a newline is there");
                     let block = self.start..self.start + last + 1;
                     self.start = block.end;
-                    return Ok(Some(RawLine {
-                        bytes: &self.buf[block],
-                        cut: 0,
-                    }));
+                    return Ok(Some((block, 0)));
                 }
-                None if pending.len() > self.max_line => return self.emit_truncated(),
+                None if pending.len() > self.max_line => return self.cut_line().map(Some),
                 None if self.eof => {
                     if pending.is_empty() {
                         return Ok(None);
                     }
                     let block = self.start..self.end;
                     self.start = self.end;
-                    return Ok(Some(RawLine {
-                        bytes: &self.buf[block],
-                        cut: 0,
-                    }));
+                    return Ok(Some((block, 0)));
                 }
                 None => match self.deferred.take() {
                     Some(e) => return Err(e),
@@ -109,6 +121,25 @@ impl<R: Read> LineReader<R> {
                 },
             }
         }
+    }
+
+    /// [`LineReader::next_block`], handed over with the buffer it was read into: the block is
+    /// `data[range]`, and `spare` (a buffer given back by an earlier call, or empty) becomes the
+    /// reader's. Only the bytes after the block are copied, so a thread that reads blocks for
+    /// others copies each block once, from the input, not twice.
+    pub fn next_block_owned(&mut self, spare: Vec<u8>) -> io::Result<Option<OwnedBlock>> {
+        let Some((range, cut)) = self.block_range()? else {
+            return Ok(None);
+        };
+        let mut next = spare;
+        // A buffer that went round before has the right length: no bytes to zero.
+        next.resize(self.buf.len(), 0);
+        let pending = self.end - self.start;
+        next[..pending].copy_from_slice(&self.buf[self.start..self.end]);
+        let data = std::mem::replace(&mut self.buf, next);
+        self.start = 0;
+        self.end = pending;
+        Ok(Some(OwnedBlock { data, range, cut }))
     }
 
     /// The next line, or `None` at the end of input.
@@ -145,6 +176,16 @@ impl<R: Read> LineReader<R> {
 
     /// Emits the first `max_line` bytes of an over-long line, then skips to its newline.
     fn emit_truncated(&mut self) -> io::Result<Option<RawLine<'_>>> {
+        let (range, cut) = self.cut_line()?;
+        Ok(Some(RawLine {
+            bytes: &self.buf[range],
+            cut,
+        }))
+    }
+
+    /// Keeps the first `max_line` bytes of an over-long line at the front of the buffer and
+    /// skips to its newline; their range and the bytes cut.
+    fn cut_line(&mut self) -> io::Result<(Range<usize>, u64)> {
         self.compact();
         let keep = self.max_line;
         let mut cut = 0u64;
@@ -167,10 +208,7 @@ impl<R: Read> LineReader<R> {
         self.buf.copy_within(rest_from..self.end, keep);
         self.start = keep;
         self.end = keep + rest_len;
-        Ok(Some(RawLine {
-            bytes: &self.buf[..keep],
-            cut,
-        }))
+        Ok((0..keep, cut))
     }
 
     /// Moves the unread bytes to the front of the buffer.
@@ -284,7 +322,10 @@ mod tests {
     }
 
     fn blocks(input: &[u8], chunk: usize, max: usize) -> Vec<(String, u64)> {
-        let mut r = LineReader::with_max_line(Trickle(input, chunk), max);
+        all_blocks(LineReader::with_max_line(Trickle(input, chunk), max))
+    }
+
+    fn all_blocks<R: Read>(mut r: LineReader<R>) -> Vec<(String, u64)> {
         let mut out = Vec::new();
         while let Some(b) = r.next_block().unwrap() {
             out.push((String::from_utf8_lossy(b.bytes).into_owned(), b.cut));
@@ -324,6 +365,29 @@ mod tests {
                 49_000,
                 "chunk {chunk}"
             );
+        }
+    }
+
+    #[test]
+    fn owned_blocks_are_the_same_blocks() {
+        let mut input = b"short\n".to_vec();
+        input.extend(std::iter::repeat_n(b'x', 50_000));
+        input.extend_from_slice(&b"\nafter\nand more\n".repeat(3000));
+        input.extend_from_slice(b"no newline");
+        for chunk in [7, 4096, 1 << 20] {
+            let mut r = LineReader::with_capacity(Trickle(&input, chunk), 1000, 8192);
+            // Two buffers going round, as the pipeline's jobs do.
+            let mut spares = vec![Vec::new(), Vec::new()];
+            let mut got = Vec::new();
+            while let Some(b) = r.next_block_owned(spares.remove(0)).unwrap() {
+                got.push((
+                    String::from_utf8_lossy(&b.data[b.range]).into_owned(),
+                    b.cut,
+                ));
+                spares.push(b.data);
+            }
+            let plain = LineReader::with_capacity(Trickle(&input, chunk), 1000, 8192);
+            assert_eq!(got, all_blocks(plain), "chunk {chunk}");
         }
     }
 
