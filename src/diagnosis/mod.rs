@@ -118,6 +118,16 @@ impl Engine {
 
     /// Feeds the next sanitised line (see [`crate::source::Sanitizer`]).
     pub fn feed(&mut self, clean: &str) -> LineVerdict {
+        self.feed_line(clean, false)
+    }
+
+    /// [`Engine::feed`] of a line likely to hold a literal: a piece of one was found in it
+    /// (see [`Matcher::scan_candidate`]).
+    pub fn feed_candidate(&mut self, clean: &str) -> LineVerdict {
+        self.feed_line(clean, true)
+    }
+
+    fn feed_line(&mut self, clean: &str, candidate: bool) -> LineVerdict {
         self.lines += 1;
         let number = self.lines;
         let mut text = std::mem::take(&mut self.text);
@@ -130,7 +140,11 @@ impl Engine {
             ..Default::default()
         };
 
-        self.matcher.scan(&text, &mut self.found);
+        if candidate {
+            self.matcher.scan_candidate(&text, &mut self.found);
+        } else {
+            self.matcher.scan(&text, &mut self.found);
+        }
         if self.found.is_empty() {
             // The common line: no literal of interest, so no match and not failure-like.
             self.text = text;

@@ -183,9 +183,15 @@ impl Matcher {
     /// Finds every literal in `text`.
     pub fn scan(&self, text: &str, out: &mut LineMatches) {
         out.clear();
-        if !self.has_literal(text) {
-            return;
+        if self.has_literal(text) {
+            self.scan_candidate(text, out);
         }
+    }
+
+    /// [`Matcher::scan`] of a line likely to hold a literal (a block search found a piece of
+    /// one): no quick check first, which would cost as much as the scan itself.
+    pub fn scan_candidate(&self, text: &str, out: &mut LineMatches) {
+        out.clear();
         for m in self.automaton.find_overlapping_iter(text) {
             for meaning in &self.meanings[m.pattern().as_usize()] {
                 match *meaning {

@@ -21,7 +21,7 @@ use crate::source::Sanitizer;
 struct Event {
     /// Index of the line in its block.
     line: u64,
-    /// True: [`Engine::feed`]; false: [`Engine::feed_quiet`].
+    /// True: [`Engine::feed_candidate`]; false: [`Engine::feed_quiet`].
     full: bool,
     /// The sanitised line, in [`Plan::text`].
     text: Range<usize>,
@@ -66,7 +66,7 @@ impl Plan {
             engine.skip_lines(event.line - next);
             let text = &self.text[event.text.clone()];
             if event.full {
-                engine.feed(text);
+                engine.feed_candidate(text);
             } else {
                 engine.feed_quiet(text);
             }
