@@ -94,6 +94,12 @@ pub fn sanitize_normalize(data: &[u8]) {
             assert!(with == normalizer, "{text:?} changed the normaliser");
         }
         let normalized = normalizer.normalize(&text);
+        // An inert line's text is a slice of it: the block search saw every literal it holds.
+        assert!(
+            effect != normalize::Effect::Nothing || text.contains(normalized.text),
+            "{text:?} is inert, but normalised to {:?}",
+            normalized.text
+        );
         assert_no_control(normalized.text, "normalised");
         let step = normalized.step;
         let normalized = normalized.text.to_string();

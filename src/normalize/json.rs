@@ -81,11 +81,12 @@ pub(super) fn message(text: &str) -> Option<String> {
 /// told without parsing, for lines that are only searched for literals. True when the line
 /// has no escape sequence (so string contents are the line's own bytes), no `err`/`error`
 /// key (whose fields would be joined to the message), and no `level` that adds its word in
-/// front. False whenever unsure.
+/// front; or when it is a Docker json-file line whose only escapes end its `log` (see
+/// [`docker_log_is_slice`]). False whenever unsure.
 pub(super) fn message_is_slice(text: &str) -> bool {
     let b = text.as_bytes();
-    if memchr::memchr(b'\\', b).is_some() {
-        return false;
+    if let Some(escape) = memchr::memchr(b'\\', b) {
+        return docker_log_is_slice(b, escape);
     }
     // Without escapes every quote delimits a string, and only a key is followed by a colon.
     let key_at = |end: usize| {
@@ -141,6 +142,29 @@ pub(super) fn message_is_slice(text: &str) -> bool {
         }
     })
 }
+
+/// Docker's json-file lines, `{"log":"npm ERR! code 1\n","stream":"stderr",...}`, always
+/// hold an escape: the newline ending the log, which [`message`] trims. The log is then the
+/// line's own bytes when that newline (with any `\r`) is the first escape and the last, the
+/// log comes first, and no second `log` key (the last one wins) follows. Not for `msg`: a
+/// newline there becomes a space, which the line does not hold.
+fn docker_log_is_slice(b: &[u8], escape: usize) -> bool {
+    const START: &[u8] = b"{\"log\":\"";
+    if !b.starts_with(START) || b[START.len()..escape].contains(&b'"') {
+        return false;
+    }
+    let mut end = escape;
+    while b.get(end) == Some(&b'\\') && matches!(b.get(end + 1), Some(b'n' | b'r')) {
+        end += 2;
+    }
+    if b.get(end) != Some(&b'"') {
+        return false;
+    }
+    let rest = &b[end + 1..];
+    memchr::memchr(b'\\', rest).is_none() && LOG.find(rest).is_none()
+}
+
+static LOG: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\"log\""));
 
 /// A key of the top-level object.
 enum Key {
@@ -255,9 +279,27 @@ mod tests {
             r#"{"msg":"boom","err":{"type":"Error"}}"#,
             r#"{"msg":"boom","error" :"bad"}"#,
             r#"{"log":"npm \u001b[31mERR!\n"}"#,
+            // A newline escape anywhere but at the end of a first `log`.
+            r#"{"msg":"connect to database\n"}"#,
+            r#"{"log":"one\ntwo\n","stream":"stdout"}"#,
+            r#"{"stream":"stdout","log":"x\n"}"#,
+            r#"{"log":"x\n","stream":"std\tout"}"#,
+            r#"{"log":"x\n","log":null,"msg":"database\n"}"#,
+            r#"{"log":"x\n","attrs":{"log":1}}"#,
+            r#"{"log":"tab\tin it\n"}"#,
         ];
         for line in joined {
             assert!(!message_is_slice(line), "{line}");
+        }
+        // Docker's json-file lines: the log is the line's own bytes.
+        for line in [
+            r#"{"log":"npm ERR! code ELIFECYCLE\n","stream":"stderr","time":"2025-12-18T12:14:03Z"}"#,
+            r#"{"log":"crlf\r\n","stream":"stdout","time":"2025-12-18T12:14:03Z"}"#,
+            r#"{"log":"\n","stream":"stdout"}"#,
+        ] {
+            assert!(message_is_slice(line), "{line}");
+            let log = message(line).expect("a log");
+            assert!(line.contains(&log), "{line}");
         }
     }
 
