@@ -10,8 +10,9 @@ use super::entry::{category_of, id_from_title, tags_of};
 use super::generalize::{Level, SAFE};
 use super::message::{rule_for_line, MessageRule};
 use super::parse::IssueEntry;
-use super::write::{render, SignatureFile};
+use super::write::render;
 use crate::signature::Severity;
+use crate::signature::SignatureFile;
 
 /// A drafted signature and issue-log entry for one line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,6 +109,7 @@ fn signature_for(line: &str, rule: &MessageRule) -> (SignatureFile, Vec<String>,
         category: category_of(&entry, line),
         tags,
         priority: 50,
+        explains: vec![],
         keywords: vec![],
         patterns: vec![],
         summary:

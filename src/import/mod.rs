@@ -40,11 +40,11 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::signature::{CounterExample, Example, NearRule, SignatureFile};
 pub use draft::{draft_from_line, Draft};
 use generalize::Level;
 use message::MessageRule;
 use parse::{ErrorMessage, IssueEntry};
-use write::{CounterExampleLog, ExampleLog, NearRule, SignatureFile};
 
 use crate::scan::scan_text;
 use crate::signature::{examples, Origin, SignatureError, SignatureSet, SourceFile};
@@ -167,6 +167,7 @@ fn import_entry(
             category: entry::category_of(entry, &message.text),
             tags: entry::tags_of(entry, &message.text),
             priority: 50,
+            explains: vec![],
             keywords: vec![],
             patterns: vec![],
             summary: write::escape_template(&prose.summary),
@@ -252,21 +253,21 @@ pub(crate) fn finish(
         within: n.within,
     });
     file.examples = vec![
-        ExampleLog {
+        Example {
             log: rule.example(),
             captures: BTreeMap::new(),
         },
-        ExampleLog {
+        Example {
             log: rule.example_with_other_values(),
             captures: BTreeMap::new(),
         },
     ];
-    file.counter_examples = vec![CounterExampleLog {
+    file.counter_examples = vec![CounterExample {
         log: rule.altered_key_line(),
     }];
     header.push("counter_examples[0] is the key line with its stable phrase altered.".into());
     if let Some(rest) = rule.rest_without_key() {
-        file.counter_examples.push(CounterExampleLog { log: rest });
+        file.counter_examples.push(CounterExample { log: rest });
         header.push(
             "counter_examples[1] is the rest of the error message, without its key line.".into(),
         );

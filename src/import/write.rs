@@ -6,52 +6,8 @@
 use std::collections::BTreeMap;
 
 use aho_corasick::{AhoCorasickBuilder, MatchKind};
-use serde::Serialize;
 
-use crate::signature::{Category, Severity};
-
-/// A signature file as `logdoc import` and `logdoc draft` write it (the fields of
-/// `signatures/*.toml`, in the order a reader wants them).
-#[derive(Debug, Clone, Serialize)]
-pub struct SignatureFile {
-    pub id: String,
-    pub title: String,
-    pub severity: Severity,
-    pub category: Category,
-    pub tags: Vec<String>,
-    pub priority: u8,
-    pub keywords: Vec<String>,
-    pub patterns: Vec<String>,
-    pub summary: String,
-    pub fix: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub snippet: Option<String>,
-    pub prevention: String,
-    pub references: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub near: Option<NearRule>,
-    pub examples: Vec<ExampleLog>,
-    pub counter_examples: Vec<CounterExampleLog>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct NearRule {
-    pub keywords: Vec<String>,
-    pub pattern: String,
-    pub within: u32,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ExampleLog {
-    pub log: String,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub captures: BTreeMap<String, String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct CounterExampleLog {
-    pub log: String,
-}
+use crate::signature::SignatureFile;
 
 /// The file's text: `header` lines as `# ` comments, then the TOML.
 pub fn render(file: &SignatureFile, header: &[String]) -> String {
@@ -130,6 +86,7 @@ pub fn template_values(escaped: &str, captures: &BTreeMap<String, String>) -> St
 mod tests {
     use super::*;
     use crate::signature::template::{fill, placeholders};
+    use crate::signature::{Category, Example, Severity};
 
     #[test]
     fn escaped_text_fills_to_itself() {
@@ -173,6 +130,7 @@ mod tests {
             category: Category::Build,
             tags: vec![],
             priority: 50,
+            explains: vec![],
             keywords: vec!["it's".into()],
             patterns: vec![r#"it's "(?P<name>[^"\n]+)""#.into()],
             summary: "a\nb".into(),
@@ -181,7 +139,7 @@ mod tests {
             prevention: "p".into(),
             references: vec![],
             near: None,
-            examples: vec![ExampleLog {
+            examples: vec![Example {
                 log: "x".into(),
                 captures: BTreeMap::new(),
             }],

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use regex::Regex;
 
-use super::model::{Near, RawSignature, Signature};
+use super::model::{Near, Signature, SignatureFile};
 use super::template::placeholders;
 use super::SignatureError;
 
@@ -203,7 +203,7 @@ fn line_at_offset(text: &str, offset: usize) -> usize {
 
 fn parse_signature(source: &SourceFile) -> Result<Signature, Vec<SignatureError>> {
     let file = source.origin.to_string();
-    let raw: RawSignature = toml::from_str(&source.text).map_err(|e| {
+    let raw: SignatureFile = toml::from_str(&source.text).map_err(|e| {
         let line = e.span().map(|s| line_at_offset(&source.text, s.start));
         let message = with_toml_hint(e.message().trim());
         vec![SignatureError::new(&file, message).line(line)]

@@ -13,4 +13,6 @@ pub mod template;
 
 pub use error::SignatureError;
 pub use load::{builtin_sources, Origin, SignatureSet, SourceFile};
-pub use model::{Category, Example, Near, Severity, Signature};
+pub use model::{
+    Category, CounterExample, Example, Near, NearRule, Severity, Signature, SignatureFile,
+};

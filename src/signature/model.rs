@@ -1,4 +1,4 @@
-//! The signature model: the TOML shape ([`RawSignature`]) and its compiled form ([`Signature`]).
+//! The signature model: the TOML shape ([`SignatureFile`]) and its compiled form ([`Signature`]).
 
 use regex::Regex;
 use serde::{Deserialize, Serialize};
@@ -47,10 +47,11 @@ impl Category {
     }
 }
 
-/// A signature file as written, before validation.
-#[derive(Debug, Deserialize)]
+/// A signature file: the TOML shape the loader reads (before validation) and `logdoc import`
+/// and `logdoc draft` write, its fields in the order a reader wants them.
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct RawSignature {
+pub struct SignatureFile {
     pub id: String,
     pub title: String,
     pub severity: Severity,
@@ -59,17 +60,19 @@ pub(crate) struct RawSignature {
     pub tags: Vec<String>,
     #[serde(default = "default_priority")]
     pub priority: u8,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub explains: Vec<String>,
     pub keywords: Vec<String>,
     pub patterns: Vec<String>,
-    pub near: Option<RawNear>,
     pub summary: String,
     pub fix: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub snippet: Option<String>,
     pub prevention: String,
     #[serde(default)]
     pub references: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub near: Option<NearRule>,
     #[serde(default)]
     pub examples: Vec<Example>,
     #[serde(default)]
@@ -80,9 +83,10 @@ fn default_priority() -> u8 {
     50
 }
 
-#[derive(Debug, Deserialize)]
+/// A signature file's `[near]` table (compiled: [`Near`]).
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct RawNear {
+pub struct NearRule {
     #[serde(default)]
     pub keywords: Vec<String>,
     pub pattern: String,
@@ -94,7 +98,7 @@ pub(crate) struct RawNear {
 #[serde(deny_unknown_fields)]
 pub struct Example {
     pub log: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub captures: std::collections::BTreeMap<String, String>,
 }
 
