@@ -314,7 +314,11 @@ fn is_special(b: u8) -> bool {
 /// Position of the first of [`normalize::EFFECT_BYTES`] at or after `from`, or `block.len()`.
 fn next_mark(block: &[u8], from: usize) -> usize {
     let [a, b, c] = normalize::EFFECT_BYTES;
-    memchr::memchr3(a, b, c, &block[from..]).map_or(block.len(), |i| from + i)
+    match block.get(from) {
+        // A BuildKit line starts with one: no search to set up.
+        Some(&x) if x == a || x == b || x == c => from,
+        _ => memchr::memchr3(a, b, c, &block[from..]).map_or(block.len(), |i| from + i),
+    }
 }
 
 /// Position of the first special byte at or after `from`, or `block.len()`.
