@@ -26,7 +26,7 @@ pub struct Finding {
     pub id: String,
     /// The first occurrence: where the finding is shown.
     pub first: Occurrence,
-    /// Line numbers of every occurrence (up to [`MAX_LINES`]), ascending.
+    /// Line numbers of every occurrence (up to 10 000, `MAX_LINES`), ascending.
     pub lines: Vec<u64>,
     pub count: u64,
     /// Each capture name with its distinct values, in order of first appearance.

@@ -4,7 +4,9 @@
 //! and a second one over the texts the first could not see: coloured lines once cleaned, the
 //! messages of JSON log lines. A line that holds no literal of the matcher in any of these,
 //! and that cannot start or end a build step, changes nothing the engine keeps: it is only
-//! counted. The rest become [`Plan`] events: *full* lines (sanitise,
+//! counted. Which lines may start a step is told from bytes too: the block search also looks
+//! for [`normalize::STEP_MARKERS`] (a hit plans the line in full), and only a line holding
+//! one of [`normalize::EFFECT_BYTES`] is asked for its [`normalize::effect`]. The rest become [`Plan`] events: *full* lines (sanitise,
 //! normalise, match) and *quiet* ones (build-step headers: normalise only). Planning needs no
 //! engine state, so blocks can be planned on several threads and applied in order on one.
 
