@@ -467,6 +467,9 @@ fn check(
     for e in &errors {
         writeln!(out, "{e}")?;
     }
+    for note in short_keywords(&set) {
+        writeln!(out, "{note}")?;
+    }
     let examples: usize = set
         .signatures()
         .iter()
@@ -490,6 +493,25 @@ fn check(
         out.flush()?;
         Ok(ExitCode::from(EXIT_FOUND))
     }
+}
+
+/// Notes (not problems) on keywords of three bytes: each shortens the SIMD fingerprint of
+/// its whole search group when a large log is scanned (see `src/matcher/block.rs`).
+fn short_keywords(set: &SignatureSet) -> Vec<String> {
+    let mut notes = Vec::new();
+    for sig in set.signatures() {
+        let near = sig.near.iter().flat_map(|n| &n.keywords);
+        for k in sig.keywords.iter().chain(near) {
+            if k.len() < 4 {
+                notes.push(format!(
+                    "note: {}: keyword `{k}` of `{}` is shorter than 4 bytes, which slows the \
+                     scan of large logs; a longer piece of what its patterns match is as good",
+                    sig.origin, sig.id
+                ));
+            }
+        }
+    }
+    notes
 }
 
 /// When some files do not load, the examples of each file that loads on its own are still

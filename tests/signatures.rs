@@ -246,3 +246,49 @@ fn check_command_lists_every_problem_and_exits_1() {
     let last = text.lines().last().unwrap_or_default();
     assert!(last.ends_with("problem(s)"), "{last}");
 }
+
+/// A three-byte keyword passes `check` with a note: it only slows the scan of large logs.
+#[test]
+fn check_notes_keywords_shorter_than_four_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gizmo-jam.toml");
+    std::fs::write(
+        &file,
+        r#"id = "gizmo-jam"
+title = "The gizmo jammed"
+severity = "error"
+category = "build"
+keywords = ["jam", "gizmo overheated"]
+patterns = ['gizmo (?P<part>\w+) jam', 'gizmo overheated']
+summary = "s"
+fix = "f"
+prevention = "p"
+
+[[examples]]
+log = "gizmo gear jam"
+captures = { part = "gear" }
+
+[[examples]]
+log = "2025-12-18T12:00:00Z error: gizmo overheated"
+
+[[counter_examples]]
+log = "gizmo is fine"
+"#,
+    )
+    .unwrap();
+    let out = assert_cmd::Command::cargo_bin("logdoc")
+        .unwrap()
+        .args(["signatures", "check", "--no-builtin"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let notes: Vec<&str> = text.lines().filter(|l| l.starts_with("note:")).collect();
+    assert_eq!(notes.len(), 1, "{text}");
+    assert!(
+        notes[0].contains("gizmo-jam.toml") && notes[0].contains("`jam`"),
+        "{text}"
+    );
+    assert!(text.trim_end().ends_with("all pass"), "{text}");
+}
