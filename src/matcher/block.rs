@@ -65,14 +65,7 @@ impl BlockSearcher {
         pieces.sort();
         pieces.dedup();
         // A line holding a piece that contains another holds that one too.
-        let minimal: Vec<&Vec<u8>> = pieces
-            .iter()
-            .filter(|p| {
-                !pieces
-                    .iter()
-                    .any(|o| o != *p && memchr::memmem::find(p, o).is_some())
-            })
-            .collect();
+        let minimal = super::minimal(&pieces);
         let search = minimal
             .chunks(GROUP)
             .map(|group| {

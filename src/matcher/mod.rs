@@ -144,10 +144,7 @@ impl Matcher {
         };
         // Any line holding some literal holds one that contains no other literal, so the quick
         // check needs only those: fewer literals keep aho-corasick on its SIMD prefilter.
-        let minimal: Vec<&String> = literals
-            .iter()
-            .filter(|l| !literals.iter().any(|o| o != *l && l.contains(o.as_str())))
-            .collect();
+        let minimal = minimal(&literals);
         let quick = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .kind(Some(AhoCorasickKind::DFA))
@@ -223,15 +220,24 @@ impl Matcher {
 /// The literals searched in whole blocks: `minimal` and [`normalize::STEP_MARKERS`], none
 /// holding another. The scan plans a line holding a marker in full, as the normaliser must
 /// see it; so the planner needs no search of its own for them.
-fn block_literals(minimal: &[&String]) -> Vec<String> {
-    let all: Vec<String> = minimal
+fn block_literals(minimal_literals: &[&String]) -> Vec<String> {
+    let all: Vec<String> = minimal_literals
         .iter()
         .map(|l| l.to_string())
         .chain(normalize::STEP_MARKERS.iter().map(|m| m.to_string()))
         .collect();
-    all.iter()
-        .filter(|l| !all.iter().any(|o| o != *l && l.contains(o.as_str())))
-        .cloned()
+    minimal(&all).into_iter().cloned().collect()
+}
+
+/// The items of `items` that hold no other item: a text holding some item holds one of these.
+pub(crate) fn minimal<T: AsRef<[u8]> + PartialEq>(items: &[T]) -> Vec<&T> {
+    items
+        .iter()
+        .filter(|i| {
+            !items
+                .iter()
+                .any(|o| o != *i && memchr::memmem::find(i.as_ref(), o.as_ref()).is_some())
+        })
         .collect()
 }
 
