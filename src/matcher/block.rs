@@ -10,19 +10,22 @@
 
 use std::collections::HashMap;
 
+use super::buckets;
+
 use aho_corasick::{packed, AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-/// Pieces per searcher: Teddy slows down sharply with more pieces per bucket, and each
-/// searcher costs a pass over the block. Measured on a generated 100 MB build log with the
-/// built-in set: its ~140 literals whole in groups of 64 took 0.16 s, of 24 0.10 s, of 8
-/// 0.15 s; the ~95 chosen pieces in groups of 16 0.06 s.
+/// Pieces per searcher before a sample is seen: Teddy slows down sharply with more pieces
+/// per bucket, and each searcher costs a pass over the block. Measured on a generated 100 MB
+/// build log with the built-in set: its ~140 literals whole in groups of 64 took 0.16 s, of
+/// 24 0.10 s, of 8 0.15 s. Tuned pieces are packed by [`buckets::pack`] instead.
 const GROUP: usize = 16;
 /// Longest piece considered.
 const PIECE: usize = 6;
 /// What one more piece costs, in sample occurrences of a fingerprint per 256 KiB (a pass
-/// over the block per [`GROUP`] pieces). With [`LINE_COST`], the best of a grid measured on
-/// the generated 1 GB log (60 to 300, 0 to 20): it takes the fewest pieces that keep most
-/// lines without a literal out of the plans.
+/// over the block per 32 pieces at best). With [`LINE_COST`], the best of a grid measured on
+/// the generated 1 GB log (60 to 300, 0 to 20; again from 100 to 300, 2 to 10, once the
+/// pieces were packed, where all were within 3 %): it takes the fewest pieces that keep
+/// most lines without a literal out of the plans.
 const PIECE_COST: u64 = 150;
 /// What a line where a piece occurs costs, in fingerprint confirmations: it is planned in
 /// full, and the engine's scan of a line without a literal is cheap (checking such lines in
@@ -51,23 +54,27 @@ impl BlockSearcher {
     }
 
     /// Searches for pieces of `literals` (lowercase) chosen on `sample` (ASCII-lowercased
-    /// text like the blocks to come): every literal holds one, and they are few and rare in
-    /// the sample.
+    /// text like the blocks to come): every literal holds one, they are few and rare in the
+    /// sample, and they are packed into Teddy's buckets on it.
     pub fn tuned(literals: &[String], sample: &[u8]) -> Self {
         let sample = &sample[..sample.len().min(SAMPLE)];
         let counts = Counts::new(sample);
         let piece_cost = (PIECE_COST * sample.len() as u64 / SAMPLE as u64).max(1);
-        Self::for_pieces(cover(literals, &counts, piece_cost))
+        let pieces = minimal_pieces(cover(literals, &counts, piece_cost));
+        let packing = buckets::pack(&pieces, sample);
+        Self::searching(packing.groups, &pieces)
     }
 
-    /// Pieces are bytes: a piece of a literal with non-ASCII text may end inside a character.
-    fn for_pieces(mut pieces: Vec<Vec<u8>>) -> Self {
-        pieces.sort();
-        pieces.dedup();
-        // A line holding a piece that contains another holds that one too.
-        let minimal = super::minimal(&pieces);
-        let search = minimal
-            .chunks(GROUP)
+    fn for_pieces(pieces: Vec<Vec<u8>>) -> Self {
+        let pieces = minimal_pieces(pieces);
+        let groups = pieces.chunks(GROUP).map(<[_]>::to_vec).collect();
+        Self::searching(groups, &pieces)
+    }
+
+    /// One Teddy pass per group, or where the CPU has no Teddy, one automaton for `pieces`.
+    fn searching(groups: Vec<Vec<Vec<u8>>>, pieces: &[Vec<u8>]) -> Self {
+        let search = groups
+            .iter()
             .map(|group| {
                 packed::Config::new()
                     .match_kind(packed::MatchKind::LeftmostFirst)
@@ -82,7 +89,7 @@ impl BlockSearcher {
                     AhoCorasickBuilder::new()
                         .kind(Some(AhoCorasickKind::DFA))
                         .match_kind(MatchKind::LeftmostFirst)
-                        .build(&minimal)
+                        .build(pieces)
                         .expect("literal automaton builds"),
                 )
             });
@@ -105,6 +112,15 @@ impl BlockSearcher {
             Search::Automaton(a) => out.extend(a.find_iter(lower).map(|m| m.start())),
         }
     }
+}
+
+/// The pieces that hold no other piece, sorted, once each: a line holding a piece holds one
+/// of them. Pieces are bytes: a piece of a literal with non-ASCII text may end inside a
+/// character.
+fn minimal_pieces(mut pieces: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    pieces.sort();
+    pieces.dedup();
+    super::minimal(&pieces).into_iter().cloned().collect()
 }
 
 /// A greedy weighted set cover: pieces (4 to [`PIECE`] bytes, or a shorter literal whole, as

@@ -7,6 +7,7 @@
 //! line costs that pass and nothing else.
 
 mod block;
+mod buckets;
 mod repeats;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
