@@ -11,6 +11,7 @@
 use std::collections::HashMap;
 
 use super::buckets;
+use super::confirm::{Confirm, Found};
 
 use aho_corasick::{packed, AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
@@ -34,10 +35,14 @@ const LINE_COST: u64 = 5;
 /// Bytes of a sample counted to choose the pieces.
 const SAMPLE: usize = 256 * 1024;
 
-/// Finds, in an ASCII-lowercased block, a position in every line holding some literal.
+/// Finds, in an ASCII-lowercased block, a position in every line holding some literal, and
+/// tells which of those lines do hold one.
 #[derive(Debug, Clone)]
 pub struct BlockSearcher {
     search: Search,
+    /// Per searcher, the piece each of its patterns is.
+    ids: Vec<Vec<u32>>,
+    confirm: Confirm,
 }
 
 /// SIMD where the CPU has it, an automaton elsewhere.
@@ -50,7 +55,10 @@ enum Search {
 impl BlockSearcher {
     /// Searches for `literals` (lowercase) whole.
     pub fn new(literals: &[String]) -> Self {
-        Self::for_pieces(literals.iter().map(|l| l.as_bytes().to_vec()).collect())
+        let pieces = minimal_pieces(literals.iter().map(|l| l.as_bytes().to_vec()).collect());
+        let all: Vec<usize> = (0..pieces.len()).collect();
+        let groups = all.chunks(GROUP).map(<[_]>::to_vec).collect();
+        Self::searching(literals, pieces, groups)
     }
 
     /// Searches for pieces of `literals` (lowercase) chosen on `sample` (ASCII-lowercased
@@ -62,55 +70,75 @@ impl BlockSearcher {
         let piece_cost = (PIECE_COST * sample.len() as u64 / SAMPLE as u64).max(1);
         let pieces = minimal_pieces(cover(literals, &counts, piece_cost));
         let packing = buckets::pack(&pieces, sample);
-        Self::searching(packing.groups, &pieces)
+        Self::searching(literals, pieces, packing.groups)
     }
 
-    fn for_pieces(pieces: Vec<Vec<u8>>) -> Self {
-        let pieces = minimal_pieces(pieces);
-        let groups = pieces.chunks(GROUP).map(<[_]>::to_vec).collect();
-        Self::searching(groups, &pieces)
-    }
-
-    /// One Teddy pass per group, or where the CPU has no Teddy, one automaton for `pieces`.
-    fn searching(groups: Vec<Vec<Vec<u8>>>, pieces: &[Vec<u8>]) -> Self {
-        let search = groups
+    /// One Teddy pass per group (indices into `pieces`), or where the CPU has no Teddy, one
+    /// automaton for all the pieces.
+    fn searching(literals: &[String], pieces: Vec<Vec<u8>>, groups: Vec<Vec<usize>>) -> Self {
+        let packed = groups
             .iter()
             .map(|group| {
                 packed::Config::new()
                     .match_kind(packed::MatchKind::LeftmostFirst)
                     .builder()
-                    .extend(group)
+                    .extend(group.iter().map(|&i| &pieces[i]))
                     .build()
             })
-            .collect::<Option<Vec<_>>>()
-            .map(Search::Packed)
-            .unwrap_or_else(|| {
-                Search::Automaton(
-                    AhoCorasickBuilder::new()
-                        .kind(Some(AhoCorasickKind::DFA))
-                        .match_kind(MatchKind::LeftmostFirst)
-                        .build(pieces)
-                        .expect("literal automaton builds"),
-                )
-            });
-        BlockSearcher { search }
+            .collect::<Option<Vec<_>>>();
+        let (search, ids) = match packed {
+            Some(searchers) => {
+                let ids = groups
+                    .iter()
+                    .map(|g| g.iter().map(|&i| i as u32).collect())
+                    .collect();
+                (Search::Packed(searchers), ids)
+            }
+            None => {
+                let automaton = AhoCorasickBuilder::new()
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .build(&pieces)
+                    .expect("literal automaton builds");
+                let ids = vec![(0..pieces.len() as u32).collect()];
+                (Search::Automaton(automaton), ids)
+            }
+        };
+        let literals: Vec<&[u8]> = literals.iter().map(|l| l.as_bytes()).collect();
+        BlockSearcher {
+            search,
+            ids,
+            confirm: Confirm::new(&literals, &pieces),
+        }
     }
 
-    /// Start offsets of pieces found in `lower`, an ASCII-lowercased block of lines, in
-    /// ascending order. Every line holding some literal has at least one start in it.
-    pub fn starts(&self, lower: &[u8], out: &mut Vec<usize>) {
+    /// Pieces found in `lower`, an ASCII-lowercased block of lines, by ascending position.
+    /// Every line holding some literal has at least one in it.
+    pub fn find(&self, lower: &[u8], out: &mut Vec<Found>) {
         out.clear();
         match &self.search {
             Search::Packed(searchers) => {
-                for s in searchers {
-                    out.extend(s.find_iter(lower).map(|m| m.start()));
+                for (s, ids) in searchers.iter().zip(&self.ids) {
+                    out.extend(s.find_iter(lower).map(|m| Found {
+                        at: m.start(),
+                        piece: ids[m.pattern().as_usize()],
+                    }));
                 }
                 if searchers.len() > 1 {
-                    out.sort_unstable();
+                    out.sort_unstable_by_key(|f| f.at);
                 }
             }
-            Search::Automaton(a) => out.extend(a.find_iter(lower).map(|m| m.start())),
+            Search::Automaton(a) => out.extend(a.find_iter(lower).map(|m| Found {
+                at: m.start(),
+                piece: self.ids[0][m.pattern().as_usize()],
+            })),
         }
+    }
+
+    /// Whether `line` (ASCII-lowercased, starting at `start` in its block) holds a literal,
+    /// given what [`BlockSearcher::find`] found in it (positions in the block).
+    pub fn holds_literal(&self, line: &[u8], start: usize, found: &[Found]) -> bool {
+        self.confirm.holds_literal(line, start, found)
     }
 }
 
@@ -246,12 +274,12 @@ mod tests {
     use super::*;
 
     fn lines_found(searcher: &BlockSearcher, block: &str) -> Vec<usize> {
-        let mut starts = Vec::new();
-        searcher.starts(block.as_bytes(), &mut starts);
-        let mut lines: Vec<usize> = starts
+        let mut found = Vec::new();
+        searcher.find(block.as_bytes(), &mut found);
+        let mut lines: Vec<usize> = found
             .iter()
-            .map(|&s| {
-                block.as_bytes()[..s]
+            .map(|f| {
+                block.as_bytes()[..f.at]
                     .iter()
                     .filter(|&&b| b == b'\n')
                     .count()
@@ -317,5 +345,50 @@ mod tests {
         let tuned = BlockSearcher::tuned(&literals, sample.as_bytes());
         assert_eq!(lines_found(&plain, block), [1, 3, 4, 5]);
         assert_eq!(lines_found(&tuned, block), [1, 3, 4, 5]);
+    }
+
+    fn literal_lines(searcher: &BlockSearcher, block: &[u8]) -> Vec<usize> {
+        let mut found = Vec::new();
+        searcher.find(block, &mut found);
+        let mut lines = Vec::new();
+        let mut start = 0;
+        for (n, line) in block.split(|&b| b == b'\n').enumerate() {
+            let end = start + line.len();
+            let here: Vec<Found> = found
+                .iter()
+                .copied()
+                .filter(|f| f.at >= start && f.at < end)
+                .collect();
+            if !here.is_empty() && searcher.holds_literal(line, start, &here) {
+                lines.push(n);
+            }
+            start = end + 1;
+        }
+        lines
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+        /// Over a tiny alphabet, literals and pieces overlap in every way: a line is
+        /// confirmed exactly when it holds a literal, tuned or not.
+        #[test]
+        fn lines_confirmed_are_the_lines_holding_a_literal(
+            literals in proptest::collection::vec("[aber!]{1,7}", 1..12),
+            lines in proptest::collection::vec("[aber! ]{0,40}", 1..40),
+        ) {
+            let minimal: Vec<String> = super::super::minimal(&literals).into_iter().cloned().collect();
+            let block = lines.join("\n");
+            let want: Vec<usize> = lines
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| minimal.iter().any(|lit| l.contains(lit.as_str())))
+                .map(|(n, _)| n)
+                .collect();
+            let plain = BlockSearcher::new(&minimal);
+            proptest::prop_assert_eq!(literal_lines(&plain, block.as_bytes()), want.clone());
+            let tuned = BlockSearcher::tuned(&minimal, block.repeat(3).as_bytes());
+            proptest::prop_assert_eq!(literal_lines(&tuned, block.as_bytes()), want);
+        }
     }
 }

@@ -8,11 +8,13 @@
 
 mod block;
 mod buckets;
+mod confirm;
 mod repeats;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 pub use block::BlockSearcher;
+pub use confirm::Found;
 pub use repeats::RepeatedHits;
 
 use crate::normalize;

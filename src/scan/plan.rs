@@ -14,7 +14,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::diagnosis::Engine;
-use crate::matcher::{BlockSearcher, Matcher};
+use crate::matcher::{BlockSearcher, Found, Matcher};
 use crate::normalize::{self, Effect};
 use crate::source::Sanitizer;
 
@@ -88,7 +88,7 @@ pub(super) struct Planner {
     searcher: Option<BlockSearcher>,
     sanitizer: Sanitizer,
     lower: Vec<u8>,
-    starts: Vec<usize>,
+    found: Vec<Found>,
     again: Again,
 }
 
@@ -150,7 +150,7 @@ impl Planner {
             searcher: None,
             sanitizer: Sanitizer::default(),
             lower: Vec::new(),
-            starts: Vec::new(),
+            found: Vec::new(),
             again: Again::default(),
         }
     }
@@ -173,12 +173,14 @@ impl Planner {
         if self.searcher.is_none() && self.lower.len() >= TUNING_SAMPLE {
             self.searcher = Some(self.matcher.tuned_block_searcher(&self.lower));
         }
-        self.searcher
+        let searcher = self
+            .searcher
             .as_ref()
-            .unwrap_or_else(|| self.matcher.block_searcher())
-            .starts(&self.lower, &mut self.starts);
+            .unwrap_or_else(|| self.matcher.block_searcher());
+        searcher.find(&self.lower, &mut self.found);
         let text_block = simdutf8::basic::from_utf8(block).ok();
-        let mut hits = self.starts.iter().copied().peekable();
+        // The found pieces not yet passed: those of the current line first.
+        let mut found = &self.found[..];
         let mut special = next_special(block, 0);
         let mut mark = next_mark(block, 0);
         let mut newlines = memchr::memchr_iter(b'\n', block);
@@ -186,8 +188,10 @@ impl Planner {
         let mut index = 0u64;
         while start < block.len() {
             let end = newlines.next().unwrap_or(block.len());
-            while hits.next_if(|&h| h < start).is_some() {}
-            let has_literal = hits.peek().is_some_and(|&h| h < end);
+            let here = found.iter().take_while(|f| f.at < end).count();
+            let (in_line, rest) = found.split_at(here);
+            found = rest;
+            let has_piece = !in_line.is_empty();
             if special < start {
                 special = next_special(block, start);
             }
@@ -209,12 +213,17 @@ impl Planner {
             };
             match plain {
                 // The block search also finds the other markers of a step line.
-                Some(text) if has_literal => plan.push(index, true, text),
+                Some(text)
+                    if has_piece
+                        && searcher.holds_literal(&self.lower[start..end], start, in_line) =>
+                {
+                    plan.push(index, true, text)
+                }
                 Some(text) if mark < end => plan_quiet(&mut self.again, index, text, plan),
                 Some(_) => {}
                 None => {
                     let text = self.sanitizer.clean_text(line);
-                    if has_literal {
+                    if has_piece {
                         plan.push(index, true, text);
                     } else {
                         let kept = plan.keep(text);
@@ -256,8 +265,8 @@ impl Planner {
         self.searcher
             .as_ref()
             .unwrap_or_else(|| self.matcher.block_searcher())
-            .starts(&again.bytes, &mut self.starts);
-        let mut hits = self.starts.iter().copied().peekable();
+            .find(&again.bytes, &mut self.found);
+        let mut hits = self.found.iter().map(|f| f.at).peekable();
         for r in &again.rechecks {
             while hits.next_if(|&h| h < r.again.start).is_some() {}
             let searched = match &r.message {
