@@ -8,12 +8,13 @@ use std::io::{Cursor, Read};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
+use logdoc::diagnosis::Engine;
 use logdoc::normalize::{self, Normalizer};
 use logdoc::redact::Redactor;
 use logdoc::report::{self, Format, ReportInput};
 use logdoc::scan::{scan_partial, ScanOptions};
 use logdoc::signature::{examples, template, Origin, SignatureSet, SourceFile};
-use logdoc::source::{Input, Sanitizer};
+use logdoc::source::{Input, LineReader, Sanitizer};
 
 fn builtin() -> Arc<SignatureSet> {
     static SET: OnceLock<Arc<SignatureSet>> = OnceLock::new();
@@ -152,6 +153,20 @@ pub fn engine(data: &[u8]) {
     if !gzip {
         assert!(error.is_none());
         assert_eq!(lines, line_count(data), "lines lost or invented");
+        // The planned scan skips and searches lines in bulk: it must find exactly what
+        // feeding every line to the engine finds.
+        let mut engine = Engine::new(builtin(), true);
+        let mut sanitizer = Sanitizer::default();
+        let mut reader = LineReader::with_max_line(Cursor::new(data), options.max_line);
+        while let Some(line) = reader.next_line().expect("in memory") {
+            engine.feed(sanitizer.sanitize(line.bytes).text);
+        }
+        let want = format!("{:#?}", engine.diagnosis());
+        assert_eq!(
+            format!("{:#?}", scan.diagnosis),
+            want,
+            "planned scan differs"
+        );
     }
     for f in &scan.diagnosis.findings {
         assert!(
