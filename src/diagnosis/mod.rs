@@ -18,7 +18,7 @@ use std::sync::Arc;
 pub use finding::{Finding, Occurrence};
 pub use unrecognized::{looks_like_failure, Unrecognized};
 
-use crate::matcher::{Captures, Hit, LineMatches, Matcher, RepeatedHits};
+use crate::matcher::{Captures, Hit, LineMatches, LiteralAt, Matcher, RepeatedHits};
 use crate::normalize::Normalizer;
 use crate::redact::Redactor;
 use crate::signature::{Severity, SignatureSet};
@@ -67,6 +67,16 @@ pub struct Engine {
     text: String,
     /// Bumped whenever what [`Engine::diagnosis`] returns changes (line count aside).
     revision: u64,
+}
+
+/// What is known of a line's literals before the engine looks.
+#[derive(Clone, Copy)]
+enum Known<'a> {
+    Nothing,
+    /// A piece of one was found in it.
+    Candidate,
+    /// Every occurrence of the literals searched in blocks (see [`Matcher::scan_occurrences`]).
+    Occurrences(&'a [LiteralAt]),
 }
 
 impl Engine {
@@ -118,16 +128,22 @@ impl Engine {
 
     /// Feeds the next sanitised line (see [`crate::source::Sanitizer`]).
     pub fn feed(&mut self, clean: &str) -> LineVerdict {
-        self.feed_line(clean, false)
+        self.feed_line(clean, Known::Nothing)
     }
 
     /// [`Engine::feed`] of a line likely to hold a literal: a piece of one was found in it
     /// (see [`Matcher::scan_candidate`]).
     pub fn feed_candidate(&mut self, clean: &str) -> LineVerdict {
-        self.feed_line(clean, true)
+        self.feed_line(clean, Known::Candidate)
     }
 
-    fn feed_line(&mut self, clean: &str, candidate: bool) -> LineVerdict {
+    /// [`Engine::feed`] of a line whose every occurrence of the literals searched in blocks
+    /// is known (see [`Matcher::scan_occurrences`]).
+    pub fn feed_found(&mut self, clean: &str, occurrences: &[LiteralAt]) -> LineVerdict {
+        self.feed_line(clean, Known::Occurrences(occurrences))
+    }
+
+    fn feed_line(&mut self, clean: &str, known: Known<'_>) -> LineVerdict {
         self.lines += 1;
         let number = self.lines;
         let mut text = std::mem::take(&mut self.text);
@@ -135,15 +151,28 @@ impl Engine {
         let normalized = self.normalizer.normalize(clean);
         text.push_str(normalized.text);
         let step = normalized.step;
+        // Where the normalised text is in the line, when it is a part of it (not a JSON
+        // message).
+        let within = {
+            let line = clean.as_bytes().as_ptr_range();
+            let part = normalized.text.as_bytes().as_ptr_range();
+            (line.start <= part.start && part.end <= line.end).then(|| {
+                let from = part.start as usize - line.start as usize;
+                from..from + normalized.text.len()
+            })
+        };
         let mut verdict = LineVerdict {
             number,
             ..Default::default()
         };
 
-        if candidate {
-            self.matcher.scan_candidate(&text, &mut self.found);
-        } else {
-            self.matcher.scan(&text, &mut self.found);
+        match (known, within) {
+            (Known::Occurrences(occurrences), Some(within)) => {
+                self.matcher
+                    .scan_occurrences(clean, within, occurrences, &mut self.found)
+            }
+            (Known::Nothing, _) => self.matcher.scan(&text, &mut self.found),
+            _ => self.matcher.scan_candidate(&text, &mut self.found),
         }
         if self.found.is_empty() {
             // The common line: no literal of interest, so no match and not failure-like.

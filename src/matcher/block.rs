@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 
 use super::buckets;
-use super::confirm::{Confirm, Found};
+use super::confirm::{Confirm, Found, LiteralAt};
 
 use aho_corasick::{packed, AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
@@ -135,10 +135,18 @@ impl BlockSearcher {
         }
     }
 
-    /// Whether `line` (ASCII-lowercased, starting at `start` in its block) holds a literal,
-    /// given what [`BlockSearcher::find`] found in it (positions in the block).
-    pub fn holds_literal(&self, line: &[u8], start: usize, found: &[Found]) -> bool {
-        self.confirm.holds_literal(line, start, found)
+    /// Every occurrence of a literal (an index into the literals searched) in `line`
+    /// (ASCII-lowercased, starting at `start` in its block), given what
+    /// [`BlockSearcher::find`] found in it (positions in the block); positions in the line.
+    /// None: the line holds no literal.
+    pub fn occurrences(
+        &self,
+        line: &[u8],
+        start: usize,
+        found: &[Found],
+        out: &mut Vec<LiteralAt>,
+    ) {
+        self.confirm.occurrences(line, start, found, out)
     }
 }
 
@@ -347,10 +355,12 @@ mod tests {
         assert_eq!(lines_found(&tuned, block), [1, 3, 4, 5]);
     }
 
-    fn literal_lines(searcher: &BlockSearcher, block: &[u8]) -> Vec<usize> {
+    /// (line, literal, position in the line) of every literal the searcher confirms.
+    fn confirmed(searcher: &BlockSearcher, block: &[u8]) -> Vec<(usize, u32, u32)> {
         let mut found = Vec::new();
         searcher.find(block, &mut found);
-        let mut lines = Vec::new();
+        let mut all = Vec::new();
+        let mut literals = Vec::new();
         let mut start = 0;
         for (n, line) in block.split(|&b| b == b'\n').enumerate() {
             let end = start + line.len();
@@ -359,36 +369,39 @@ mod tests {
                 .copied()
                 .filter(|f| f.at >= start && f.at < end)
                 .collect();
-            if !here.is_empty() && searcher.holds_literal(line, start, &here) {
-                lines.push(n);
-            }
+            searcher.occurrences(line, start, &here, &mut literals);
+            all.extend(literals.iter().map(|o| (n, o.literal, o.at)));
             start = end + 1;
         }
-        lines
+        all
     }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
 
-        /// Over a tiny alphabet, literals and pieces overlap in every way: a line is
-        /// confirmed exactly when it holds a literal, tuned or not.
+        /// Over a tiny alphabet, literals and pieces overlap in every way: every occurrence of
+        /// every literal is confirmed, and nothing else, tuned or not.
         #[test]
-        fn lines_confirmed_are_the_lines_holding_a_literal(
+        fn every_literal_occurrence_is_confirmed(
             literals in proptest::collection::vec("[aber!]{1,7}", 1..12),
             lines in proptest::collection::vec("[aber! ]{0,40}", 1..40),
         ) {
             let minimal: Vec<String> = super::super::minimal(&literals).into_iter().cloned().collect();
             let block = lines.join("\n");
-            let want: Vec<usize> = lines
-                .iter()
-                .enumerate()
-                .filter(|(_, l)| minimal.iter().any(|lit| l.contains(lit.as_str())))
-                .map(|(n, _)| n)
-                .collect();
+            let mut want = Vec::new();
+            for (n, line) in lines.iter().enumerate() {
+                for at in 0..line.len() {
+                    for (l, literal) in minimal.iter().enumerate() {
+                        if line[at..].starts_with(literal.as_str()) {
+                            want.push((n, l as u32, at as u32));
+                        }
+                    }
+                }
+            }
             let plain = BlockSearcher::new(&minimal);
-            proptest::prop_assert_eq!(literal_lines(&plain, block.as_bytes()), want.clone());
+            proptest::prop_assert_eq!(confirmed(&plain, block.as_bytes()), want.clone());
             let tuned = BlockSearcher::tuned(&minimal, block.repeat(3).as_bytes());
-            proptest::prop_assert_eq!(literal_lines(&tuned, block.as_bytes()), want);
+            proptest::prop_assert_eq!(confirmed(&tuned, block.as_bytes()), want);
         }
     }
 }

@@ -70,31 +70,60 @@ impl Confirm {
         }
     }
 
-    /// Whether `line` (ASCII-lowercased, starting at `start` in its block) holds a literal,
-    /// given every [`Found`] of the block search in it.
-    pub fn holds_literal(&self, line: &[u8], start: usize, found: &[Found]) -> bool {
-        found.iter().any(|f| {
-            let at = f.at - start;
-            let p = f.piece as usize;
-            self.literal_at(line, at, p)
-                || self.hidden[p].iter().any(|&(d, q)| {
-                    let at = at + d as usize;
-                    let q = q as usize;
-                    line.get(at..)
-                        .is_some_and(|rest| rest.starts_with(&self.pieces[q]))
-                        && self.literal_at(line, at, q)
-                })
-        })
+    /// Every place in `line` (ASCII-lowercased, starting at `start` in its block) where a
+    /// literal occurs, given every [`Found`] of the block search in it: into `out` by
+    /// position, once each. None: the line holds no literal.
+    pub fn occurrences(
+        &self,
+        line: &[u8],
+        start: usize,
+        found: &[Found],
+        out: &mut Vec<LiteralAt>,
+    ) {
+        out.clear();
+        for piece in found {
+            let at = piece.at - start;
+            let p = piece.piece as usize;
+            self.literals_at(line, at, p, out);
+            for &(d, q) in &self.hidden[p] {
+                let at = at + d as usize;
+                let q = q as usize;
+                if line
+                    .get(at..)
+                    .is_some_and(|rest| rest.starts_with(&self.pieces[q]))
+                {
+                    self.literals_at(line, at, q, out);
+                }
+            }
+        }
+        out.sort_unstable_by_key(|o| (o.at, o.literal));
+        out.dedup();
     }
 
-    /// Whether a literal holding piece `p` found at `at` of `line` occurs there.
-    fn literal_at(&self, line: &[u8], at: usize, p: usize) -> bool {
-        self.holders[p].iter().any(|&(l, offset)| {
-            at.checked_sub(offset as usize)
-                .and_then(|from| line.get(from..))
+    /// Every literal holding piece `p` found at `at` of `line` that occurs there, into `out`.
+    fn literals_at(&self, line: &[u8], at: usize, p: usize, out: &mut Vec<LiteralAt>) {
+        for &(l, offset) in &self.holders[p] {
+            let Some(from) = at.checked_sub(offset as usize) else {
+                continue;
+            };
+            if line
+                .get(from..)
                 .is_some_and(|rest| rest.starts_with(&self.literals[l as usize]))
-        })
+            {
+                out.push(LiteralAt {
+                    literal: l,
+                    at: from as u32,
+                });
+            }
+        }
     }
+}
+
+/// A literal (an index into the literals searched) at a byte position of a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LiteralAt {
+    pub literal: u32,
+    pub at: u32,
 }
 
 #[cfg(test)]
@@ -111,17 +140,28 @@ mod tests {
         Found { at, piece }
     }
 
+    /// (literal, position) of every literal occurrence confirmed.
+    fn literals(c: &Confirm, line: &[u8], start: usize, found: &[Found]) -> Vec<(u32, u32)> {
+        let mut out = Vec::new();
+        c.occurrences(line, start, found, &mut out);
+        out.iter().map(|o| (o.literal, o.at)).collect()
+    }
+
     #[test]
     fn a_piece_is_confirmed_by_a_literal_around_it() {
         let c = confirm(&["error", "terror!", "collecting "], &["rror", "llect"]);
-        assert!(c.holds_literal(b"npm error", 0, &[found(5, 0)]));
-        assert!(!c.holds_literal(b"the mirror", 0, &[found(6, 0)]));
+        assert_eq!(literals(&c, b"npm error", 0, &[found(5, 0)]), [(0, 4)]);
+        assert_eq!(
+            literals(&c, b"a terror!", 0, &[found(4, 0)]),
+            [(1, 2), (0, 3)]
+        );
+        assert_eq!(literals(&c, b"the mirror", 0, &[found(6, 0)]), []);
         // The literal must fit in the line, before and after the piece.
-        assert!(!c.holds_literal(b"rror x", 0, &[found(0, 0)]));
-        assert!(!c.holds_literal(b"collection", 0, &[found(2, 1)]));
-        assert!(c.holds_literal(b"collecting x", 0, &[found(2, 1)]));
+        assert_eq!(literals(&c, b"rror x", 0, &[found(0, 0)]), []);
+        assert_eq!(literals(&c, b"collection", 0, &[found(2, 1)]), []);
+        assert_eq!(literals(&c, b"collecting x", 0, &[found(2, 1)]), [(2, 0)]);
         // Positions are in the block; the line starts at 100.
-        assert!(c.holds_literal(b"an error", 100, &[found(104, 0)]));
+        assert_eq!(literals(&c, b"an error", 100, &[found(104, 0)]), [(0, 3)]);
     }
 
     #[test]
@@ -129,9 +169,9 @@ mod tests {
         // In `exiterr!`, the search reports `xite` at 1 and resumes at 5, so `err!` at 4 (a
         // piece starting inside the match) is never reported; `terr!` is at 3.
         let c = confirm(&["exited", "terr!"], &["xite", "err!"]);
-        assert!(c.holds_literal(b"exiterr!", 0, &[found(1, 0)]));
-        assert!(c.holds_literal(b"exitedx", 0, &[found(1, 0)]));
-        assert!(!c.holds_literal(b"exiterr?", 0, &[found(1, 0)]));
-        assert!(!c.holds_literal(b"xiteq", 0, &[found(0, 0)]));
+        assert_eq!(literals(&c, b"exiterr!", 0, &[found(1, 0)]), [(1, 3)]);
+        assert_eq!(literals(&c, b"exitedx", 0, &[found(1, 0)]), [(0, 0)]);
+        assert_eq!(literals(&c, b"exiterr?", 0, &[found(1, 0)]), []);
+        assert_eq!(literals(&c, b"xiteq", 0, &[found(0, 0)]), []);
     }
 }

@@ -12,9 +12,10 @@ mod confirm;
 mod repeats;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use std::ops::Range;
 
 pub use block::BlockSearcher;
-pub use confirm::Found;
+pub use confirm::{Found, LiteralAt};
 pub use repeats::RepeatedHits;
 
 use crate::normalize;
@@ -101,6 +102,11 @@ pub struct Matcher {
     automaton: AhoCorasick,
     /// Literal index → every meaning it has (the same literal may serve several signatures).
     meanings: Vec<Vec<Meaning>>,
+    /// Every literal, lowercase, by index.
+    literals: Vec<String>,
+    /// For each literal searched in blocks, the literals holding it: (literal, offset), for
+    /// every place it is in them.
+    holders: Vec<Vec<(u32, u32)>>,
 }
 
 impl Matcher {
@@ -156,12 +162,30 @@ impl Matcher {
             .expect("literal automaton builds");
         let searched = block_literals(&minimal);
         let block = BlockSearcher::new(&searched);
+        let holders = searched
+            .iter()
+            .map(|s| {
+                let s = s.as_bytes();
+                literals
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(l, literal)| {
+                        let literal = literal.as_bytes();
+                        (0..literal.len().saturating_sub(s.len()) + 1)
+                            .filter(move |&at| literal[at..].starts_with(s))
+                            .map(move |at| (l as u32, at as u32))
+                    })
+                    .collect()
+            })
+            .collect();
         Matcher {
             quick,
             searched,
             block,
             automaton: build(MatchKind::Standard),
             meanings,
+            literals,
+            holders,
         }
     }
 
@@ -193,16 +217,52 @@ impl Matcher {
     pub fn scan_candidate(&self, text: &str, out: &mut LineMatches) {
         out.clear();
         for m in self.automaton.find_overlapping_iter(text) {
-            for meaning in &self.meanings[m.pattern().as_usize()] {
-                match *meaning {
-                    Meaning::Keyword(i) => push_unique(&mut out.candidates, i),
-                    Meaning::NearKeyword(i) => push_unique(&mut out.near, i),
-                    Meaning::FailureWord => out.failure_word = true,
+            self.add_meanings(m.pattern().as_usize(), out);
+        }
+        out.candidates.sort_unstable();
+        out.near.sort_unstable();
+    }
+
+    /// [`Matcher::scan`] of `text[within]`, from where the block search found its literals in
+    /// `text`: `occurrences` (indices into the literals searched, positions in `text`) are
+    /// every occurrence of them in it. Every literal holds one of those, so the literals that
+    /// hold them, compared in place, are every literal in `text[within]`.
+    pub fn scan_occurrences(
+        &self,
+        text: &str,
+        within: Range<usize>,
+        occurrences: &[LiteralAt],
+        out: &mut LineMatches,
+    ) {
+        out.clear();
+        let bytes = text.as_bytes();
+        for o in occurrences {
+            for &(l, offset) in &self.holders[o.literal as usize] {
+                let literal = self.literals[l as usize].as_bytes();
+                let Some(from) = (o.at as usize).checked_sub(offset as usize) else {
+                    continue;
+                };
+                let to = from + literal.len();
+                if from < within.start || to > within.end {
+                    continue;
+                }
+                if bytes[from..to].eq_ignore_ascii_case(literal) {
+                    self.add_meanings(l as usize, out);
                 }
             }
         }
         out.candidates.sort_unstable();
         out.near.sort_unstable();
+    }
+
+    fn add_meanings(&self, literal: usize, out: &mut LineMatches) {
+        for meaning in &self.meanings[literal] {
+            match *meaning {
+                Meaning::Keyword(i) => push_unique(&mut out.candidates, i),
+                Meaning::NearKeyword(i) => push_unique(&mut out.near, i),
+                Meaning::FailureWord => out.failure_word = true,
+            }
+        }
     }
 
     /// Every candidate signature whose pattern matches `text`, with the captures of its first
@@ -270,4 +330,55 @@ pub fn named_captures(re: &regex::Regex, caps: &regex::Captures<'_>) -> Captures
                 .map(|m| (name.to_string(), m.as_str().to_string()))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(m: &LineMatches) -> (Vec<usize>, Vec<usize>, bool) {
+        (m.candidates.clone(), m.near.clone(), m.failure_word)
+    }
+
+    #[test]
+    fn literals_found_in_blocks_give_what_the_automaton_gives() {
+        let set = SignatureSet::builtin().unwrap();
+        let matcher = Matcher::new(&set);
+        let lines = [
+            "npm ERR! code ELIFECYCLE",
+            "npm error command failed with exit code 1",
+            "api-1  | Error: P3009 migrate found failed migrations",
+            "Collecting psycopg2==2.9.9",
+            "#12 3.4 gyp ERR! find Python - python3 is not in PATH",
+            "database-1  | FATAL:  password authentication failed for user \"app\"",
+            "web-1  | GET /health 200",
+            "Step 5/12 : RUN npm ci",
+            // `database ` (a keyword) only in the prefix the normaliser strips.
+            "database  | ready to accept connections",
+        ];
+        let block = lines.join("\n");
+        let lower = block.to_ascii_lowercase();
+        let mut found = Vec::new();
+        matcher.block_searcher().find(lower.as_bytes(), &mut found);
+        let (mut start, mut literals) = (0, Vec::new());
+        let (mut want, mut got) = (LineMatches::default(), LineMatches::default());
+        for line in lines {
+            let end = start + line.len();
+            let here: Vec<Found> = found
+                .iter()
+                .copied()
+                .filter(|f| (start..end).contains(&f.at))
+                .collect();
+            let searcher = matcher.block_searcher();
+            searcher.occurrences(&lower.as_bytes()[start..end], start, &here, &mut literals);
+            // The whole line, and its text behind a compose prefix when it has one.
+            let from = line.find("| ").map_or(0, |i| i + 2);
+            for within in [0..line.len(), from..line.len()] {
+                matcher.scan(&line[within.clone()], &mut want);
+                matcher.scan_occurrences(line, within.clone(), &literals, &mut got);
+                assert_eq!(summary(&got), summary(&want), "{line:?} {within:?}");
+            }
+            start = end + 1;
+        }
+    }
 }

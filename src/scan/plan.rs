@@ -14,7 +14,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use crate::diagnosis::Engine;
-use crate::matcher::{BlockSearcher, Found, Matcher};
+use crate::matcher::{BlockSearcher, Found, LiteralAt, Matcher};
 use crate::normalize::{self, Effect};
 use crate::source::Sanitizer;
 
@@ -27,6 +27,9 @@ struct Event {
     full: bool,
     /// The sanitised line, in [`Plan::text`].
     text: Range<usize>,
+    /// Every literal occurrence in the line, in [`Plan::literals`], when the block search
+    /// knows them (a plain line); else empty.
+    literals: Range<usize>,
 }
 
 /// The lines of one block the engine must see, in order; every other line is only counted.
@@ -39,6 +42,8 @@ pub(super) struct Plan {
     events: Vec<Event>,
     /// Sanitised text of the events' lines, end to end.
     text: String,
+    /// The literals known in the events' lines, end to end.
+    literals: Vec<LiteralAt>,
 }
 
 impl Plan {
@@ -47,11 +52,31 @@ impl Plan {
         self.truncated = 0;
         self.events.clear();
         self.text.clear();
+        self.literals.clear();
     }
 
     fn push(&mut self, line: u64, full: bool, text: &str) {
         let text = self.keep(text);
-        self.events.push(Event { line, full, text });
+        let at = self.literals.len();
+        self.events.push(Event {
+            line,
+            full,
+            text,
+            literals: at..at,
+        });
+    }
+
+    /// A line in full, with every literal occurrence in it.
+    fn push_known(&mut self, line: u64, text: &str, literals: &[LiteralAt]) {
+        let text = self.keep(text);
+        let at = self.literals.len();
+        self.literals.extend_from_slice(literals);
+        self.events.push(Event {
+            line,
+            full: true,
+            text,
+            literals: at..self.literals.len(),
+        });
     }
 
     /// Keeps `text` for an event that may come later.
@@ -67,7 +92,9 @@ impl Plan {
         for event in &self.events {
             engine.skip_lines(event.line - next);
             let text = &self.text[event.text.clone()];
-            if event.full {
+            if !event.literals.is_empty() {
+                engine.feed_found(text, &self.literals[event.literals.clone()]);
+            } else if event.full {
                 engine.feed_candidate(text);
             } else {
                 engine.feed_quiet(text);
@@ -89,6 +116,8 @@ pub(super) struct Planner {
     sanitizer: Sanitizer,
     lower: Vec<u8>,
     found: Vec<Found>,
+    /// The literals of the line being planned.
+    literals: Vec<LiteralAt>,
     again: Again,
 }
 
@@ -151,6 +180,7 @@ impl Planner {
             sanitizer: Sanitizer::default(),
             lower: Vec::new(),
             found: Vec::new(),
+            literals: Vec::new(),
             again: Again::default(),
         }
     }
@@ -211,13 +241,16 @@ impl Planner {
                 (true, Some(text)) => text.get(start..end),
                 (true, None) => simdutf8::basic::from_utf8(line).ok(),
             };
+            if has_piece && plain.is_some() {
+                let line = &self.lower[start..end];
+                searcher.occurrences(line, start, in_line, &mut self.literals);
+            } else {
+                self.literals.clear();
+            }
             match plain {
                 // The block search also finds the other markers of a step line.
-                Some(text)
-                    if has_piece
-                        && searcher.holds_literal(&self.lower[start..end], start, in_line) =>
-                {
-                    plan.push(index, true, text)
+                Some(text) if !self.literals.is_empty() => {
+                    plan.push_known(index, text, &self.literals)
                 }
                 Some(text) if mark < end => plan_quiet(&mut self.again, index, text, plan),
                 Some(_) => {}
@@ -289,10 +322,12 @@ impl Planner {
                 },
             };
             if let Some(full) = full {
+                let at = plan.literals.len();
                 plan.events.push(Event {
                     line: r.line,
                     full,
                     text: r.text.clone(),
+                    literals: at..at,
                 });
             }
         }
