@@ -6,7 +6,8 @@
 //! and that cannot start or end a build step, changes nothing the engine keeps: it is only
 //! counted. Which lines may start a step is told from bytes too: the block search also looks
 //! for [`normalize::STEP_MARKERS`] (a hit plans the line in full), and only a line holding
-//! one of [`normalize::EFFECT_BYTES`] is asked for its [`normalize::effect`]. The rest become [`Plan`] events: *full* lines (sanitise,
+//! one of [`normalize::EFFECT_BYTES`] that [`normalize::marks_effect`] lets through is asked
+//! for its [`normalize::effect`]. The rest become [`Plan`] events: *full* lines (sanitise,
 //! normalise, match) and *quiet* ones (build-step headers: normalise only). Planning needs no
 //! engine state, so blocks can be planned on several threads and applied in order on one.
 
@@ -252,7 +253,9 @@ impl Planner {
                 Some(text) if !self.literals.is_empty() => {
                     plan.push_known(index, text, &self.literals)
                 }
-                Some(text) if mark < end => plan_quiet(&mut self.again, index, text, plan),
+                Some(text) if mark < end && normalize::marks_effect(text) => {
+                    plan_quiet(&mut self.again, index, text, plan)
+                }
                 Some(_) => {}
                 None => {
                     let text = self.sanitizer.clean_text(line);
@@ -313,7 +316,7 @@ impl Planner {
             let full = match (&r.message, found) {
                 (_, true) => Some(true),
                 (Some(_), false) => None,
-                (None, false) if !hit && next_mark(text.as_bytes(), 0) == text.len() => None,
+                (None, false) if !hit && !normalize::marks_effect(text) => None,
                 // A sanitised line without a literal: what normalising it could still do.
                 (None, false) => match normalize::effect(text) {
                     Effect::Json(message) => self.matcher.has_literal(&message).then_some(true),
