@@ -130,8 +130,10 @@ fn strip_simple(line: &[u8], out: &mut String) -> bool {
 /// it stops at is ASCII, so the runs between them are whole characters.
 fn strip_simple_text(text: &str, out: &mut String) -> bool {
     let line = text.as_bytes();
-    // Column in characters since the start of the frame, for tab stops.
+    // Column in characters since the start of the frame (all of `out`), for tab stops:
+    // counted up to byte `counted` of `out`, and further only when a tab needs it.
     let mut col = 0usize;
+    let mut counted = 0usize;
     // A `\r` was seen: the next character printed starts a new frame (as in the parser's sink).
     let mut pending_cr = false;
     let mut i = 0;
@@ -145,10 +147,9 @@ fn strip_simple_text(text: &str, out: &mut String) -> bool {
             if pending_cr {
                 pending_cr = false;
                 out.clear();
-                col = 0;
+                (col, counted) = (0, 0);
             }
             out.push_str(run);
-            col += run.bytes().filter(|&b| b & 0xc0 != 0x80).count();
         }
         let Some(&control) = line.get(next) else {
             return true;
@@ -160,11 +161,16 @@ fn strip_simple_text(text: &str, out: &mut String) -> bool {
                 if pending_cr {
                     pending_cr = false;
                     out.clear();
-                    col = 0;
+                    (col, counted) = (0, 0);
                 }
+                col += out.as_bytes()[counted..]
+                    .iter()
+                    .filter(|&&b| b & 0xc0 != 0x80)
+                    .count();
                 let spaces = 8 - col % 8;
                 out.extend(std::iter::repeat_n(' ', spaces));
                 col += spaces;
+                counted = out.len();
             }
             _ => {
                 // ESC: only `ESC [ params final` with numeric parameters.
@@ -480,6 +486,11 @@ mod tests {
             b"one\rtwo\r\x1b[1mthree",
             b"\x1b[3\r1mcr inside a sequence",
             "c1 \u{9b}31m".as_bytes(),
+            // Tab stops count characters since the frame started, however the text came.
+            "é\tx\x1b[1m✓✓\x1b[0m\ty\tz".as_bytes(),
+            b"long frame\rab\tc",
+            b"xyz\r\tq\tr",
+            b"\t\x1b[31m\tx",
         ];
         for line in lines {
             let mut s = Sanitizer::default();
