@@ -10,6 +10,30 @@
 //! starts after the match does and runs past its end, and the match's own bytes tell which
 //! pieces could: those are compared too.
 
+/// For each of `parts`, every place it has in `wholes`: (index of the whole, offset), every
+/// occurrence, overlapping ones too (`aa` is at 0 and 1 of `aaa`).
+pub(super) fn places<P: AsRef<[u8]>, W: AsRef<[u8]>>(
+    parts: &[P],
+    wholes: &[W],
+) -> Vec<Vec<(u32, u32)>> {
+    parts
+        .iter()
+        .map(|part| {
+            let part = part.as_ref();
+            wholes
+                .iter()
+                .enumerate()
+                .flat_map(|(w, whole)| {
+                    let whole = whole.as_ref();
+                    (0..whole.len())
+                        .filter(move |&at| whole[at..].starts_with(part))
+                        .map(move |at| (w as u32, at as u32))
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// A place in an ASCII-lowercased block where piece `piece` was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Found {
@@ -32,23 +56,7 @@ pub(super) struct Confirm {
 impl Confirm {
     /// `pieces` of `literals` (both lowercase bytes; no piece holds another).
     pub fn new(literals: &[&[u8]], pieces: &[Vec<u8>]) -> Self {
-        let holders = pieces
-            .iter()
-            .map(|p| {
-                let finder = memchr::memmem::Finder::new(p);
-                literals
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(l, lit)| {
-                        // Overlapping occurrences too: `aaa` in `aaaa` at 0 and 1.
-                        (0..lit.len())
-                            .filter(|&at| finder.find(&lit[at..]) == Some(0))
-                            .map(move |at| (l as u32, at as u32))
-                            .collect::<Vec<_>>()
-                    })
-                    .collect()
-            })
-            .collect();
+        let holders = places(pieces, literals);
         let hidden = pieces
             .iter()
             .map(|p| {

@@ -162,22 +162,7 @@ impl Matcher {
             .expect("literal automaton builds");
         let searched = block_literals(&minimal);
         let block = BlockSearcher::new(&searched);
-        let holders = searched
-            .iter()
-            .map(|s| {
-                let s = s.as_bytes();
-                literals
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(l, literal)| {
-                        let literal = literal.as_bytes();
-                        (0..literal.len().saturating_sub(s.len()) + 1)
-                            .filter(move |&at| literal[at..].starts_with(s))
-                            .map(move |at| (l as u32, at as u32))
-                    })
-                    .collect()
-            })
-            .collect();
+        let holders = confirm::places(&searched, &literals);
         Matcher {
             quick,
             searched,
