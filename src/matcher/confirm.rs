@@ -1,4 +1,5 @@
-//! Telling, from where the block search found pieces in a line, whether it holds a literal.
+//! Telling, from where the block search found pieces in a line, which literals it holds and
+//! where (none: the line holds no literal).
 //!
 //! A piece stands for the literals that hold it, each at known offsets: comparing those few
 //! bytes in place answers for the found piece, far cheaper than running the line through the
