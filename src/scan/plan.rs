@@ -372,17 +372,26 @@ fn next_mark(block: &[u8], from: usize) -> usize {
 
 /// Position of the first special byte at or after `from`, or `block.len()`.
 fn next_special(block: &[u8], from: usize) -> usize {
-    let mut i = from;
-    while i < block.len() {
-        let end = (i + 64).min(block.len());
-        let chunk = &block[i..end];
-        // Branch-free over the chunk, so it vectorises; the exact place only when needed.
-        if chunk.iter().fold(false, |acc, &b| acc | is_special(b)) {
-            return i + chunk.iter().position(|&b| is_special(b)).unwrap_or(0);
+    let rest = &block[from..];
+    let mut chunks = rest.chunks_exact(64);
+    let mut at = from;
+    for chunk in &mut chunks {
+        // A whole chunk of a known size, branch-free: it vectorises without a remainder
+        // loop. The exact place only when needed.
+        let chunk: &[u8; 64] = chunk.try_into().expect("chunks of 64 bytes");
+        if chunk
+            .iter()
+            .fold(0u8, |acc, &b| acc | u8::from(is_special(b)))
+            != 0
+        {
+            return at + chunk.iter().position(|&b| is_special(b)).unwrap_or(0);
         }
-        i = end;
+        at += 64;
     }
-    block.len()
+    let tail = chunks.remainder();
+    tail.iter()
+        .position(|&b| is_special(b))
+        .map_or(block.len(), |i| at + i)
 }
 
 #[cfg(test)]
@@ -395,6 +404,25 @@ mod tests {
         let mut out = Vec::new();
         lowercase_into("AZaz@[`{ ÉÀ\u{1F600}".as_bytes(), &mut out);
         assert_eq!(out, "azaz@[`{ ÉÀ\u{1F600}".as_bytes());
+    }
+
+    #[test]
+    fn special_bytes_are_found_wherever_they_are() {
+        for special in [0x1b, b'\r', b'\t', 0x00, 0x07, 0x7f, 0xc2] {
+            for at in 0..200 {
+                let mut block = vec![b'a'; 200];
+                block[at] = special;
+                for from in [0, at.saturating_sub(1), at, at + 1] {
+                    let want = if from <= at { at } else { block.len() };
+                    assert_eq!(
+                        next_special(&block, from),
+                        want,
+                        "{special:#x} at {at} from {from}"
+                    );
+                }
+            }
+        }
+        assert_eq!(next_special(b"a\nb\n", 0), 4);
     }
 
     #[test]
