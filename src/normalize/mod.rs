@@ -179,8 +179,8 @@ pub const EFFECT_BYTES: [u8; 3] = [b'{', b'#', b'>'];
 pub fn marks_effect(line: &str) -> bool {
     let b = line.as_bytes();
     // What `effect` decides first, and alone, for the commonest line of a build log.
-    if let Some((_, rest)) = vertex_split(b) {
-        return b.get(rest) == Some(&b'[');
+    if let Some(marks) = vertex_marks(b) {
+        return marks;
     }
     let [brace, hash, angle] = EFFECT_BYTES;
     memchr::memchr3_iter(brace, hash, angle, b).any(|i| match b[i] {
@@ -188,6 +188,13 @@ pub fn marks_effect(line: &str) -> bool {
         b'>' => i > 0 && b[i - 1] == b' ' && b.get(i + 1) == Some(&b' '),
         _ => true,
     })
+}
+
+/// For a BuildKit vertex's line (`#12 …`), what [`marks_effect`] says of it, told from its
+/// first bytes: whether a `[` follows the number (a step's first line). None for any other
+/// line.
+pub fn vertex_marks(line: &[u8]) -> Option<bool> {
+    vertex_split(line).map(|(_, rest)| line.get(rest) == Some(&b'['))
 }
 
 /// Where the number of a BuildKit vertex's line (`#12 3.4 text`) ends and its text starts.

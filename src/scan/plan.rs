@@ -209,7 +209,6 @@ impl Planner {
             .as_ref()
             .unwrap_or_else(|| self.matcher.block_searcher());
         searcher.find(&self.lower, &mut self.found);
-        let text_block = simdutf8::basic::from_utf8(block).ok();
         // The found pieces not yet passed: those of the current line first.
         let mut found = &self.found[..];
         let mut special = next_special(block, 0);
@@ -236,11 +235,19 @@ impl Planner {
                 plan.truncated += 1;
                 simple = false;
             }
-            // Newlines are ASCII, so a line of a valid block is a valid slice of it.
-            let plain = match (simple, text_block) {
-                (false, _) => None,
-                (true, Some(text)) => text.get(start..end),
-                (true, None) => simdutf8::basic::from_utf8(line).ok(),
+            // Most lines end here, told from their bytes: no piece, nothing to sanitise, and
+            // no mark, or a BuildKit vertex's line that does not start a step. Only the others
+            // are checked for UTF-8: the replacement characters of a line that is not valid
+            // add no literal and no mark that its bytes lack.
+            let marked = mark < end && normalize::vertex_marks(line) != Some(false);
+            if simple && !has_piece && !marked {
+                index += 1;
+                start = end + 1;
+                continue;
+            }
+            let plain = match simple {
+                true => simdutf8::basic::from_utf8(line).ok(),
+                false => None,
             };
             if has_piece && plain.is_some() {
                 let line = &self.lower[start..end];
@@ -253,7 +260,7 @@ impl Planner {
                 Some(text) if !self.literals.is_empty() => {
                     plan.push_known(index, text, &self.literals)
                 }
-                Some(text) if mark < end && normalize::marks_effect(text) => {
+                Some(text) if marked && normalize::marks_effect(text) => {
                     plan_quiet(&mut self.again, index, text, plan)
                 }
                 Some(_) => {}
@@ -423,6 +430,22 @@ mod tests {
             }
         }
         assert_eq!(next_special(b"a\nb\n", 0), 4);
+    }
+
+    #[test]
+    fn invalid_utf8_lines_are_sanitised_before_they_are_searched() {
+        let set = SignatureSet::builtin().unwrap();
+        let mut planner = Planner::new(set.matcher());
+        let mut plan = Plan::default();
+        let block = b"ok\nnpm \xffERR! code 1\nbad \xfe byte\n#5 \xff [x] y\n";
+        planner.plan(block, 1 << 20, &mut plan);
+        let events: Vec<(u64, bool, &str)> = plan
+            .events
+            .iter()
+            .map(|e| (e.line, e.full, &plan.text[e.text.clone()]))
+            .collect();
+        assert_eq!(plan.lines, 4);
+        assert_eq!(events, [(1, true, "npm \u{FFFD}ERR! code 1")]);
     }
 
     #[test]
