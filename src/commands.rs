@@ -423,7 +423,7 @@ fn show(sig: &signature::Signature, out: &mut dyn Write) -> io::Result<()> {
             out,
             "near (within {} lines): {}",
             near.within,
-            near.regex.as_str()
+            near.pattern.as_str()
         )?;
     }
     if !sig.explains.is_empty() {

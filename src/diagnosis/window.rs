@@ -70,10 +70,11 @@ impl NearWindow {
             let Some(rule) = &set.signatures()[p.signature].near else {
                 return false;
             };
-            match rule.regex.captures(text) {
+            let regex = rule.pattern.regex();
+            match regex.captures(text) {
                 Some(c) => {
                     let mut done = p.clone();
-                    done.captures.extend(named_captures(&rule.regex, &c));
+                    done.captures.extend(named_captures(regex, &c));
                     confirmed.push(done);
                     false
                 }
@@ -103,9 +104,10 @@ impl NearWindow {
             .filter(|k| k.signatures.contains(&signature))
             .map(|k| k.text.as_str());
         this.into_iter().chain(earlier).find_map(|line| {
-            rule.regex
+            rule.pattern
+                .regex()
                 .captures(line)
-                .map(|c| named_captures(&rule.regex, &c))
+                .map(|c| named_captures(rule.pattern.regex(), &c))
         })
     }
 

@@ -19,7 +19,7 @@ pub use confirm::{Found, LiteralAt};
 pub use repeats::RepeatedHits;
 
 use crate::normalize;
-use crate::signature::SignatureSet;
+use crate::signature::{Pattern, SignatureSet};
 
 /// Captured `(name, value)` pairs of one match, in pattern order.
 pub type Captures = Vec<(String, String)>;
@@ -301,6 +301,7 @@ pub fn match_signature(set: &SignatureSet, i: usize, text: &str) -> Option<Captu
     // `is_match` first: most tries fail, and only `captures` allocates its slots.
     sig.patterns
         .iter()
+        .map(Pattern::regex)
         .filter(|re| re.is_match(text))
         .find_map(|re| re.captures(text).map(|c| named_captures(re, &c)))
 }

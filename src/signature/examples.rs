@@ -103,7 +103,7 @@ fn unguarded_patterns(
         let text = normalizer.normalize(&clean).text.to_string();
         let line_lower = text.to_ascii_lowercase();
         if let Some(near) = &sig.near {
-            if near.regex.is_match(&text)
+            if near.pattern.regex().is_match(&text)
                 && !near_keywords
                     .iter()
                     .any(|k| line_lower.contains(k.as_str()))
@@ -118,7 +118,7 @@ fn unguarded_patterns(
             continue;
         }
         for (p, re) in sig.patterns.iter().enumerate() {
-            if re.is_match(&text) {
+            if re.regex().is_match(&text) {
                 errors.push(
                     SignatureError::new(file, format!("patterns[{p}] matches {text:?}, which holds none of the keywords, so the prefilter hides it; add a keyword it contains"))
                         .field(field.to_string()),

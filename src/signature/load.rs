@@ -4,9 +4,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use regex::Regex;
-
 use super::model::{Near, Signature, SignatureFile};
+use super::pattern::Pattern;
 use super::template::placeholders;
 use super::SignatureError;
 
@@ -278,19 +277,24 @@ fn parse_signature(source: &SourceFile) -> Result<Signature, Vec<SignatureError>
             line_of(text, "patterns"),
         ));
     }
+    // See `Pattern`: the built-in set's regexes are compiled when first used.
+    let pattern = match source.origin {
+        Origin::Builtin(_) => Pattern::deferred,
+        Origin::File(_) => Pattern::compiled,
+    };
     let mut patterns = Vec::new();
     for (i, p) in raw.patterns.iter().enumerate() {
-        match Regex::new(p) {
+        match pattern(p) {
             Ok(r) => patterns.push(r),
             Err(e) => errors.push(err(
                 &format!("patterns[{i}]"),
-                format!("bad regex: {}; {REGEX_HINT}", one_line(&e.to_string())),
+                format!("bad regex: {}; {REGEX_HINT}", one_line(&e)),
                 line_containing(text, p),
             )),
         }
     }
     let near = match &raw.near {
-        Some(n) => match Regex::new(&n.pattern) {
+        Some(n) => match pattern(&n.pattern) {
             Ok(regex) if n.within >= 1 && n.within <= MAX_WITHIN => {
                 let keywords = if n.keywords.is_empty() {
                     raw.keywords.clone()
@@ -306,7 +310,7 @@ fn parse_signature(source: &SourceFile) -> Result<Signature, Vec<SignatureError>
                 }
                 Some(Near {
                     keywords,
-                    regex,
+                    pattern: regex,
                     within: n.within,
                 })
             }
@@ -324,7 +328,7 @@ fn parse_signature(source: &SourceFile) -> Result<Signature, Vec<SignatureError>
             Err(e) => {
                 errors.push(err(
                     "near.pattern",
-                    format!("bad regex: {}; {REGEX_HINT}", one_line(&e.to_string())),
+                    format!("bad regex: {}; {REGEX_HINT}", one_line(&e)),
                     line_containing(text, &n.pattern),
                 ));
                 None
@@ -334,8 +338,8 @@ fn parse_signature(source: &SourceFile) -> Result<Signature, Vec<SignatureError>
     };
     let defined: Vec<&str> = patterns
         .iter()
-        .chain(near.as_ref().map(|n| &n.regex))
-        .flat_map(|r| r.capture_names().flatten())
+        .chain(near.as_ref().map(|n| &n.pattern))
+        .flat_map(Pattern::names)
         .collect();
     for (field, template) in [
         ("summary", Some(&raw.summary)),
@@ -423,5 +427,40 @@ mod tests {
     fn builtin_set_loads() {
         let set = SignatureSet::builtin().unwrap_or_else(|e| panic!("{e:#?}"));
         assert!(set.get("pep668-externally-managed").is_some());
+    }
+
+    /// Built-in patterns are compiled on first use (see `Pattern`): each must compile, and
+    /// have the named groups its parse found.
+    #[test]
+    fn every_builtin_pattern_compiles() {
+        let set = SignatureSet::builtin().unwrap();
+        for sig in set.signatures() {
+            for p in sig
+                .patterns
+                .iter()
+                .chain(sig.near.as_ref().map(|n| &n.pattern))
+            {
+                let regex = regex::Regex::new(p.as_str())
+                    .unwrap_or_else(|e| panic!("{}: {}: {e}", sig.id, p.as_str()));
+                let names: Vec<&str> = regex.capture_names().flatten().collect();
+                assert_eq!(p.names().collect::<Vec<_>>(), names, "{}", sig.id);
+                assert_eq!(p.regex().as_str(), p.as_str());
+            }
+        }
+    }
+
+    #[test]
+    fn a_user_file_regex_too_large_is_told_when_it_loads() {
+        let text = std::fs::read_to_string("signatures/port-in-use.toml").unwrap();
+        let text = text.replacen("patterns = [", "patterns = [\n  '''\\w{1000}{1000}''',", 1);
+        let errors = SignatureSet::from_sources(vec![SourceFile {
+            origin: Origin::File("mine/port-in-use.toml".into()),
+            text,
+        }])
+        .unwrap_err();
+        assert!(
+            errors.iter().any(|e| e.to_string().contains("patterns[0]")),
+            "{errors:#?}"
+        );
     }
 }

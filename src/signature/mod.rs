@@ -9,6 +9,7 @@ mod error;
 pub mod examples;
 pub mod load;
 mod model;
+mod pattern;
 pub mod template;
 
 pub use error::SignatureError;
@@ -16,3 +17,4 @@ pub use load::{builtin_sources, Origin, SignatureSet, SourceFile};
 pub use model::{
     Category, CounterExample, Example, Near, NearRule, Severity, Signature, SignatureFile,
 };
+pub use pattern::Pattern;

@@ -1,6 +1,6 @@
 //! The signature model: the TOML shape ([`SignatureFile`]) and its compiled form ([`Signature`]).
 
-use regex::Regex;
+use super::pattern::Pattern;
 use serde::{Deserialize, Serialize};
 
 /// How bad a finding is. Ordered: `Info < Warning < Error`.
@@ -115,7 +115,7 @@ pub struct CounterExample {
 #[derive(Debug, Clone)]
 pub struct Near {
     pub keywords: Vec<String>,
-    pub regex: Regex,
+    pub pattern: Pattern,
     pub within: u32,
 }
 
@@ -130,7 +130,7 @@ pub struct Signature {
     pub priority: u8,
     pub explains: Vec<String>,
     pub keywords: Vec<String>,
-    pub patterns: Vec<Regex>,
+    pub patterns: Vec<Pattern>,
     pub near: Option<Near>,
     pub summary: String,
     pub fix: String,
@@ -148,7 +148,7 @@ impl Signature {
     pub fn capture_names(&self) -> impl Iterator<Item = &str> {
         self.patterns
             .iter()
-            .chain(self.near.as_ref().map(|n| &n.regex))
-            .flat_map(|r| r.capture_names().flatten())
+            .chain(self.near.as_ref().map(|n| &n.pattern))
+            .flat_map(Pattern::names)
     }
 }
