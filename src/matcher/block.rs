@@ -125,7 +125,8 @@ impl BlockSearcher {
                     }));
                 }
                 if searchers.len() > 1 {
-                    out.sort_unstable_by_key(|f| f.at);
+                    // One sorted run per pass: the stable sort merges runs it finds.
+                    out.sort_by_key(|f| f.at);
                 }
             }
             Search::Automaton(a) => out.extend(a.find_iter(lower).map(|m| Found {
