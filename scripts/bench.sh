@@ -4,6 +4,7 @@
 #     `rg -c -f PATTERNS`
 #     where PATTERNS is `logdoc signatures patterns` (median of several runs), and the
 #     one-thread ratio again from pairs of runs taken in turn (steadier on a shared machine);
+#     rg (one thread on one file) and logdoc's one thread are held on the same core;
 #   - peak memory (max RSS) in report mode at every size;
 #   - latency from a line arriving to its finding being known (benches/latency.rs);
 #   - the TUI's first frame and frame build time (hook: benches/tui.rs, see below).
@@ -141,14 +142,20 @@ wall_of() {
 }
 
 # interleaved NAME SLOW-CMD FAST-CMD → sets PAIR_RATIO: the median over RUNS pairs of
-# (time of SLOW-CMD / time of FAST-CMD), the two run one right after the other. On a machine
-# whose speed drifts (a shared VM), each pair sees the same conditions.
+# (time of SLOW-CMD / time of FAST-CMD), the two run one right after the other, SLOW-CMD
+# first in every other pair. On a machine whose speed drifts (a shared VM), each pair sees
+# the same conditions, and neither command always runs right after the other.
 interleaved() {
     local name=$1 slow=$2 fast=$3 ratios=() i a b
     say "bench: $name (interleaved pairs)"
     for ((i = 0; i < RUNS; i++)); do
-        a=$(wall_of "$slow")
-        b=$(wall_of "$fast")
+        if ((i % 2 == 0)); then
+            a=$(wall_of "$slow")
+            b=$(wall_of "$fast")
+        else
+            b=$(wall_of "$fast")
+            a=$(wall_of "$slow")
+        fi
         ratios+=("$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.4f", a / b }')")
     done
     PAIR_RATIO=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ r[NR] = $1 } END { m = (NR % 2) ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2; printf "%.2f", m }')
@@ -205,13 +212,14 @@ for size in "${sizes[@]}"; do
         measure "logdoc stdin $size" "cat '$log' | '$LOGDOC' ${REPORT[*]}"
         row "logdoc report, stdin (\`cat FILE \| logdoc\`), $size ($HOW)" "$(speed "$bytes")" "" ""
 
-        measure "rg $size" "'$RG' -c -f '$DIR/patterns.txt' '$log'"
+        # rg searches one file on one thread: held on the same core as logdoc's one thread.
+        measure "rg $size" "$pin'$RG' -c -f '$DIR/patterns.txt' '$log'"
         if [[ -n $MEDIAN ]]; then
             rg_s=$MEDIAN rg_cpu=$CPU
-            row "\`rg -c -f PATTERNS\`, $size ($HOW)" "$(speed "$bytes")" "" ""
+            row "\`${pin}rg -c -f PATTERNS\`, $size ($HOW)" "$(speed "$bytes")" "" ""
             ratio=$(awk -v r="$rg_s" -v l="$one_s" 'BEGIN { printf "%.2f", r / l }')
             row "Ratio logdoc/rg, one thread, $size (of the two medians above)" "${ratio}× $(cpu_ratio "$rg_cpu" "$one_cpu")" "≥ 2×" "$(met "$ratio" 2 ">=")"
-            interleaved "rg / logdoc one thread $size" "'$RG' -c -f '$DIR/patterns.txt' '$log'" \
+            interleaved "rg / logdoc one thread $size" "$pin'$RG' -c -f '$DIR/patterns.txt' '$log'" \
                 "$pin'$LOGDOC' -j 1 ${REPORT[*]} '$log'"
             row "Ratio logdoc/rg, one thread, $size (median of $RUNS pairs run in turn: $PAIR_ALL)" "${PAIR_RATIO}×" "≥ 2×" "$(met "$PAIR_RATIO" 2 ">=")"
             ratio=$(awk -v r="$rg_s" -v l="$file_s" 'BEGIN { printf "%.2f", r / l }')
@@ -222,7 +230,7 @@ for size in "${sizes[@]}"; do
             row "Ratio logdoc/rg, one thread, $size" "> $(awk -v r="$TIMEOUT" -v l="$one_s" 'BEGIN { printf "%.0f", r / l }')×" "≥ 2×" "met"
         fi
         if ! cmp -s "$DIR/patterns.txt" "$DIR/patterns-ascii-b.txt"; then
-            measure "rg ascii-b $size" "'$RG' -c -f '$DIR/patterns-ascii-b.txt' '$log'"
+            measure "rg ascii-b $size" "$pin'$RG' -c -f '$DIR/patterns-ascii-b.txt' '$log'"
             if [[ -n $MEDIAN ]]; then
                 row "\`rg -c -f PATTERNS\` with \`\\b\` → \`(?-u:\\b)\`, $size ($HOW)" "$(speed "$bytes")" "" ""
                 ratio=$(awk -v r="$MEDIAN" -v l="$one_s" 'BEGIN { printf "%.2f", r / l }')
