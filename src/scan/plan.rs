@@ -432,55 +432,50 @@ mod tests {
         assert_eq!(next_special(b"a\nb\n", 0), 4);
     }
 
-    #[test]
-    fn invalid_utf8_lines_are_sanitised_before_they_are_searched() {
+    /// Plans `block` with the built-in set: its line count and its events (line, in full,
+    /// text).
+    fn planned(block: &[u8]) -> (u64, Vec<(u64, bool, String)>) {
         let set = SignatureSet::builtin().unwrap();
         let mut planner = Planner::new(set.matcher());
         let mut plan = Plan::default();
-        let block = b"ok\nnpm \xffERR! code 1\nbad \xfe byte\n#5 \xff [x] y\n";
         planner.plan(block, 1 << 20, &mut plan);
-        let events: Vec<(u64, bool, &str)> = plan
+        let events = plan
             .events
             .iter()
-            .map(|e| (e.line, e.full, &plan.text[e.text.clone()]))
+            .map(|e| (e.line, e.full, plan.text[e.text.clone()].to_string()))
             .collect();
-        assert_eq!(plan.lines, 4);
-        assert_eq!(events, [(1, true, "npm \u{FFFD}ERR! code 1")]);
+        (plan.lines, events)
+    }
+
+    #[test]
+    fn invalid_utf8_lines_are_sanitised_before_they_are_searched() {
+        let block = b"ok\nnpm \xffERR! code 1\nbad \xfe byte\n#5 \xff [x] y\n";
+        let (lines, events) = planned(block);
+        assert_eq!(lines, 4);
+        assert_eq!(events, [(1, true, "npm \u{FFFD}ERR! code 1".to_string())]);
     }
 
     #[test]
     fn json_lines_are_searched_by_their_message() {
-        let set = SignatureSet::builtin().unwrap();
-        let mut planner = Planner::new(set.matcher());
-        let mut plan = Plan::default();
         // The raw lines hold no literal; the messages do ("in use" across the joined error
         // field, "error" from the numeric level), but the plain pino line does not.
         let block = br#"{"msg":"port 3000 busy in","err":"use by another process"}
 {"level":30,"time":1,"msg":"job completed"}
 api-1  | {"level":50,"msg":"db down"}
 "#;
-        planner.plan(block, 1 << 20, &mut plan);
-        let full: Vec<u64> = plan
-            .events
-            .iter()
-            .filter(|e| e.full)
-            .map(|e| e.line)
-            .collect();
+        let (_, events) = planned(block);
+        let full: Vec<u64> = events.iter().filter(|e| e.1).map(|e| e.0).collect();
         assert_eq!(full, [0, 2]);
     }
 
     #[test]
     fn only_lines_that_matter_become_events() {
-        let set = SignatureSet::builtin().unwrap();
-        let mut planner = Planner::new(set.matcher());
-        let mut plan = Plan::default();
         let block = b"#5 [2/6] RUN npm ci\n#5 0.1 added 612 packages\n\x1b[32mok\x1b[0m\n#5 0.2 \x1b[31mnpm err\x1b[0mor! code 1\n{\"level\":50,\"msg\":\"db down\"}\n{\"level\":30,\"msg\":\"listening\"}\nlast";
-        planner.plan(block, 1 << 20, &mut plan);
-        assert_eq!(plan.lines, 7);
-        let events: Vec<(u64, bool, &str)> = plan
-            .events
+        let (lines, events) = planned(block);
+        assert_eq!(lines, 7);
+        let events: Vec<(u64, bool, &str)> = events
             .iter()
-            .map(|e| (e.line, e.full, &plan.text[e.text.clone()]))
+            .map(|(l, f, t)| (*l, *f, t.as_str()))
             .collect();
         assert_eq!(
             events,
