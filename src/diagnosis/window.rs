@@ -103,12 +103,10 @@ impl NearWindow {
             .take_while(|k| number - k.line <= u64::from(rule.within))
             .filter(|k| k.signatures.contains(&signature))
             .map(|k| k.text.as_str());
-        this.into_iter().chain(earlier).find_map(|line| {
-            rule.pattern
-                .regex()
-                .captures(line)
-                .map(|c| named_captures(rule.pattern.regex(), &c))
-        })
+        let regex = rule.pattern.regex();
+        this.into_iter()
+            .chain(earlier)
+            .find_map(|line| regex.captures(line).map(|c| named_captures(regex, &c)))
     }
 
     pub fn wait(&mut self, pending: Pending) {

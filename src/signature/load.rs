@@ -278,14 +278,14 @@ fn parse_signature(source: &SourceFile) -> Result<Signature, Vec<SignatureError>
         ));
     }
     // See `Pattern`: the built-in set's regexes are compiled when first used.
-    let pattern = match source.origin {
+    let parse = match source.origin {
         Origin::Builtin(_) => Pattern::deferred,
         Origin::File(_) => Pattern::compiled,
     };
     let mut patterns = Vec::new();
     for (i, p) in raw.patterns.iter().enumerate() {
-        match pattern(p) {
-            Ok(r) => patterns.push(r),
+        match parse(p) {
+            Ok(pattern) => patterns.push(pattern),
             Err(e) => errors.push(err(
                 &format!("patterns[{i}]"),
                 format!("bad regex: {}; {REGEX_HINT}", one_line(&e)),
@@ -294,8 +294,8 @@ fn parse_signature(source: &SourceFile) -> Result<Signature, Vec<SignatureError>
         }
     }
     let near = match &raw.near {
-        Some(n) => match pattern(&n.pattern) {
-            Ok(regex) if n.within >= 1 && n.within <= MAX_WITHIN => {
+        Some(n) => match parse(&n.pattern) {
+            Ok(pattern) if n.within >= 1 && n.within <= MAX_WITHIN => {
                 let keywords = if n.keywords.is_empty() {
                     raw.keywords.clone()
                 } else {
@@ -310,7 +310,7 @@ fn parse_signature(source: &SourceFile) -> Result<Signature, Vec<SignatureError>
                 }
                 Some(Near {
                     keywords,
-                    pattern: regex,
+                    pattern,
                     within: n.within,
                 })
             }
