@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use regex_syntax::ast::{self, Ast};
 
+/// One regex of a signature: as written, its named groups, and the regex once compiled.
 #[derive(Debug, Clone)]
 pub struct Pattern {
     source: String,
