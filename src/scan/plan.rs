@@ -211,6 +211,7 @@ impl Planner {
         searcher.find(&self.lower, &mut self.found);
         // The found pieces not yet passed: those of the current line first.
         let mut found = &self.found[..];
+        let valid = simdutf8::basic::from_utf8(block).is_ok();
         let mut special = next_special(block, 0);
         let mut mark = next_mark(block, 0);
         let mut newlines = memchr::memchr_iter(b'\n', block);
@@ -236,11 +237,16 @@ impl Planner {
                 simple = false;
             }
             // Most lines end here, told from their bytes: no piece, nothing to sanitise, and
-            // no mark, or a BuildKit vertex's line that does not start a step. Only the others
-            // are checked for UTF-8: the replacement characters of a line that is not valid
-            // add no literal and no mark that its bytes lack.
+            // no mark, or a BuildKit vertex's line that does not start a step; and valid
+            // UTF-8, known for the whole block at once. In a line that is not, the sanitiser
+            // drops stray bytes 0x80-0x9F (C1 controls to a terminal), which can join a
+            // literal (`erro\x88r`).
             let marked = mark < end && normalize::vertex_marks(line) != Some(false);
-            if simple && !has_piece && !marked {
+            if simple
+                && !has_piece
+                && !marked
+                && (valid || simdutf8::basic::from_utf8(line).is_ok())
+            {
                 index += 1;
                 start = end + 1;
                 continue;
@@ -449,10 +455,17 @@ mod tests {
 
     #[test]
     fn invalid_utf8_lines_are_sanitised_before_they_are_searched() {
-        let block = b"ok\nnpm \xffERR! code 1\nbad \xfe byte\n#5 \xff [x] y\n";
+        let block = b"ok\nnpm \xffERR! code 1\nbad \xfe byte\n#5 \xff [x] y\n#5 0.1 erro\x88r: 3\n";
         let (lines, events) = planned(block);
-        assert_eq!(lines, 4);
-        assert_eq!(events, [(1, true, "npm \u{FFFD}ERR! code 1".to_string())]);
+        assert_eq!(lines, 5);
+        assert_eq!(
+            events,
+            [
+                (1, true, "npm \u{FFFD}ERR! code 1".to_string()),
+                // The stray byte is dropped: the literal is whole again.
+                (4, true, "#5 0.1 error: 3".to_string()),
+            ]
+        );
     }
 
     #[test]
