@@ -14,7 +14,7 @@ use logdoc::redact::Redactor;
 use logdoc::report::{self, Format, ReportInput};
 use logdoc::scan::{scan_partial, ScanOptions};
 use logdoc::signature::{examples, template, Origin, SignatureSet, SourceFile};
-use logdoc::source::{Input, LineReader, Sanitizer};
+use logdoc::source::{colour_runs, Input, LineReader, Sanitizer};
 
 fn builtin() -> Arc<SignatureSet> {
     static SET: OnceLock<Arc<SignatureSet>> = OnceLock::new();
@@ -82,6 +82,12 @@ pub fn sanitize_normalize(data: &[u8]) {
             text,
             "clean_text differs on {line:?}"
         );
+        // The runs of a coloured line, when taken, join into the same text.
+        let mut joined = Vec::new();
+        let utf8 = std::str::from_utf8(line);
+        if utf8.is_ok_and(|text| colour_runs(text, |run| joined.extend_from_slice(&line[run]))) {
+            assert_eq!(joined, text.as_bytes(), "colour_runs differs on {line:?}");
+        }
         // A line `effect` calls inert changes nothing the normaliser keeps, and a line that
         // `may_have_effect` rules out is inert.
         let effect = normalize::effect(&text);

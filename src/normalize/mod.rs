@@ -192,9 +192,13 @@ pub fn marks_effect(line: &str) -> bool {
 
 /// For a BuildKit vertex's line (`#12 …`), what [`marks_effect`] says of it, told from its
 /// first bytes: whether a `[` follows the number (a step's first line). None for any other
-/// line.
+/// line, and for a line not yet sanitised whose text after the number starts with an escape
+/// (`#12 \x1b[1m[2/6] …`): removing the escape may bring a `[` there.
 pub fn vertex_marks(line: &[u8]) -> Option<bool> {
-    vertex_split(line).map(|(_, rest)| line.get(rest) == Some(&b'['))
+    vertex_split(line).and_then(|(_, rest)| match line.get(rest) {
+        Some(0x1b) => None,
+        next => Some(next == Some(&b'[')),
+    })
 }
 
 /// Where the number of a BuildKit vertex's line (`#12 3.4 text`) ends and its text starts.
@@ -657,6 +661,9 @@ mod tests {
         ] {
             assert!(marks_effect(line), "{line}");
         }
+        // Before sanitising, an escape after the number hides what follows it.
+        assert_eq!(vertex_marks(b"#7 \x1b[1m[2/6] RUN npm ci"), None);
+        assert_eq!(vertex_marks(b"#7 0.1 \x1b[1mok"), Some(false));
         assert!(!may_have_effect(
             "nginx-1  | 172.18.0.4 - - \"GET /health HTTP/1.1\" 200 2 \"-\" \"curl/8.5.0\""
         ));

@@ -1,8 +1,9 @@
 //! Planning a block: which of its lines the engine must see, found without the engine.
 //!
 //! One literal search runs over the whole (ASCII-lowercased) block instead of one per line,
-//! and a second one over the texts the first could not see: coloured lines once cleaned, the
-//! messages of JSON log lines. A line that holds no literal of the matcher in any of these,
+//! and a second one over the texts the first could not see: coloured lines once cleaned (the
+//! clean text of most is searched without being made: [`colour_runs`]), the messages of JSON
+//! log lines. A line that holds no literal of the matcher in any of these,
 //! and that cannot start or end a build step, changes nothing the engine keeps: it is only
 //! counted. Which lines may start a step is told from bytes too: the block search also looks
 //! for [`normalize::STEP_MARKERS`] (a hit plans the line in full), and only a line holding
@@ -17,7 +18,7 @@ use std::sync::Arc;
 use crate::diagnosis::Engine;
 use crate::matcher::{BlockSearcher, Found, LiteralAt, Matcher};
 use crate::normalize::{self, Effect};
-use crate::source::Sanitizer;
+use crate::source::{colour_runs, Sanitizer};
 
 /// What the engine must do with one line of a block.
 #[derive(Debug, Clone)]
@@ -139,7 +140,7 @@ impl Again {
         self.messages.clear();
     }
 
-    /// Queues line `line` (its text kept in the plan at `text`), to be searched by `searched`:
+    /// Queues line `line`, its text kept in the plan at `text`, to be searched by `searched`:
     /// its text, or else its JSON message, `message` of [`Again::messages`].
     fn push(
         &mut self,
@@ -150,10 +151,28 @@ impl Again {
     ) {
         let start = self.bytes.len();
         lowercase_extend(searched.as_bytes(), &mut self.bytes);
+        self.close(line, Text::Kept { text, message }, start);
+    }
+
+    /// Queues line `line`, `text` at `raw` in its block (`lower` lowercased), when it is a
+    /// coloured line whose clean text ([`colour_runs`]) holds no mark: searched without
+    /// keeping its text. False, nothing queued, for any other line.
+    fn push_coloured(&mut self, line: u64, text: &str, raw: Range<usize>, lower: &[u8]) -> bool {
+        let start = self.bytes.len();
+        let bytes = &mut self.bytes;
+        let lower = &lower[raw.clone()];
+        if !colour_runs(text, |run| bytes.extend_from_slice(&lower[run])) {
+            self.bytes.truncate(start);
+            return false;
+        }
+        self.close(line, Text::Raw(raw), start);
+        true
+    }
+
+    fn close(&mut self, line: u64, text: Text, start: usize) {
         self.rechecks.push(Recheck {
             line,
             text,
-            message,
             again: start..self.bytes.len(),
         });
         self.bytes.push(b'\n');
@@ -165,12 +184,22 @@ impl Again {
 /// message of a JSON log line. Those texts are searched together after the block.
 struct Recheck {
     line: u64,
-    /// The line's sanitised text, in [`Plan::text`].
-    text: Range<usize>,
-    /// A JSON message (in [`Again::messages`]) to search instead of the text.
-    message: Option<Range<usize>>,
+    text: Text,
     /// Where the searched text is in [`Again::bytes`].
     again: Range<usize>,
+}
+
+/// The text of a [`Recheck`].
+enum Text {
+    /// The line's sanitised text, in [`Plan::text`], and maybe a JSON message (in
+    /// [`Again::messages`]) searched instead of it.
+    Kept {
+        text: Range<usize>,
+        message: Option<Range<usize>>,
+    },
+    /// A coloured line at this range of its block, its text not made yet: it holds no mark,
+    /// so it matters only if the search finds a piece in it.
+    Raw(Range<usize>),
 }
 
 impl Planner {
@@ -211,7 +240,12 @@ impl Planner {
         searcher.find(&self.lower, &mut self.found);
         // The found pieces not yet passed: those of the current line first.
         let mut found = &self.found[..];
-        let valid = simdutf8::basic::from_utf8(block).is_ok();
+        // UTF-8 is checked once for the whole block, nearly always valid; else line by line.
+        let valid = simdutf8::basic::from_utf8(block).ok();
+        let utf8 = |range: Range<usize>| match valid {
+            Some(text) => text.get(range),
+            None => simdutf8::basic::from_utf8(&block[range]).ok(),
+        };
         let mut special = next_special(block, 0);
         let mut mark = next_mark(block, 0);
         let mut newlines = memchr::memchr_iter(b'\n', block);
@@ -238,23 +272,16 @@ impl Planner {
             }
             // Most lines end here, told from their bytes: no piece, nothing to sanitise, and
             // no mark, or a BuildKit vertex's line that does not start a step; and valid
-            // UTF-8, known for the whole block at once. In a line that is not, the sanitiser
-            // drops stray bytes 0x80-0x9F (C1 controls to a terminal), which can join a
-            // literal (`erro\x88r`).
+            // UTF-8. In a line that is not, the sanitiser drops stray bytes 0x80-0x9F (C1
+            // controls to a terminal), which can join a literal (`erro\x88r`).
             let marked = mark < end && normalize::vertex_marks(line) != Some(false);
-            if simple
-                && !has_piece
-                && !marked
-                && (valid || simdutf8::basic::from_utf8(line).is_ok())
-            {
+            let text = utf8(start..start + line.len());
+            if simple && !has_piece && !marked && text.is_some() {
                 index += 1;
                 start = end + 1;
                 continue;
             }
-            let plain = match simple {
-                true => simdutf8::basic::from_utf8(line).ok(),
-                false => None,
-            };
+            let plain = text.filter(|_| simple);
             if has_piece && plain.is_some() {
                 let line = &self.lower[start..end];
                 searcher.occurrences(line, start, in_line, &mut self.literals);
@@ -270,6 +297,14 @@ impl Planner {
                     plan_quiet(&mut self.again, index, text, plan)
                 }
                 Some(_) => {}
+                // A coloured line (or a CRLF one) holding no piece and no mark: searched
+                // again from its bytes, its text made only if a piece is found.
+                None if !has_piece
+                    && !marked
+                    && text.is_some_and(|text| {
+                        let raw = start..start + line.len();
+                        self.again.push_coloured(index, text, raw, &self.lower)
+                    }) => {}
                 None => {
                     let text = self.sanitizer.clean_text(line);
                     if has_piece {
@@ -284,7 +319,7 @@ impl Planner {
             start = end + 1;
         }
         plan.lines = index;
-        self.search_again(plan);
+        self.search_again(block, plan);
     }
 }
 
@@ -306,7 +341,7 @@ fn plan_quiet(again: &mut Again, index: u64, text: &str, plan: &mut Plan) {
 
 impl Planner {
     /// Searches the texts of the block's [`Recheck`]s together, and plans those lines.
-    fn search_again(&mut self, plan: &mut Plan) {
+    fn search_again(&mut self, block: &[u8], plan: &mut Plan) {
         let again = &self.again;
         if again.rechecks.is_empty() {
             return;
@@ -318,20 +353,29 @@ impl Planner {
         let mut hits = self.found.iter().map(|f| f.at).peekable();
         for r in &again.rechecks {
             while hits.next_if(|&h| h < r.again.start).is_some() {}
-            let searched = match &r.message {
-                Some(m) => &again.messages[m.clone()],
-                None => &plan.text[r.text.clone()],
-            };
             // A hit is a piece of a literal or of a step marker.
             let hit = hits.peek().is_some_and(|&h| h < r.again.end);
+            let (text, message) = match &r.text {
+                Text::Kept { text, message } => (text.clone(), message.as_ref()),
+                // Without a piece, a coloured line without a mark changes nothing.
+                Text::Raw(_) if !hit => continue,
+                Text::Raw(raw) => (
+                    plan.keep(self.sanitizer.clean_text(&block[raw.clone()])),
+                    None,
+                ),
+            };
+            let searched = match message {
+                Some(m) => &again.messages[m.clone()],
+                None => &plan.text[text.clone()],
+            };
             let found = hit && self.matcher.has_literal(searched);
-            let text = &plan.text[r.text.clone()];
-            let full = match (&r.message, found) {
+            let clean = &plan.text[text.clone()];
+            let full = match (message, found) {
                 (_, true) => Some(true),
                 (Some(_), false) => None,
-                (None, false) if !hit && !normalize::marks_effect(text) => None,
+                (None, false) if !hit && !normalize::marks_effect(clean) => None,
                 // A sanitised line without a literal: what normalising it could still do.
-                (None, false) => match normalize::effect(text) {
+                (None, false) => match normalize::effect(clean) {
                     Effect::Json(message) => self.matcher.has_literal(&message).then_some(true),
                     Effect::Step => Some(false),
                     Effect::Nothing => None,
@@ -342,7 +386,7 @@ impl Planner {
                 plan.events.push(Event {
                     line: r.line,
                     full,
-                    text: r.text.clone(),
+                    text,
                     literals: at..at,
                 });
             }
@@ -464,6 +508,29 @@ mod tests {
                 (1, true, "npm \u{FFFD}ERR! code 1".to_string()),
                 // The stray byte is dropped: the literal is whole again.
                 (4, true, "#5 0.1 error: 3".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn coloured_lines_are_searched_by_their_clean_text() {
+        // The escape splits the literal in the first line; the other lines hold none.
+        let block = b"api-1  | connect ECONN\x1b[1mREFUSED\x1b[0m 127.0.0.1:5432\r
+\x1b[32mweb-1  |\x1b[0m GET /health 200\r
+\x1b[32mok\x1b[0m\r
+#7 \x1b[1m[2/6] RUN npm ci\x1b[0m
+";
+        let (lines, events) = planned(block);
+        assert_eq!(lines, 4);
+        assert_eq!(
+            events,
+            [
+                (
+                    0,
+                    true,
+                    "api-1  | connect ECONNREFUSED 127.0.0.1:5432".to_string()
+                ),
+                (3, false, "#7 [2/6] RUN npm ci".to_string()),
             ]
         );
     }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 pub use follow::{Follow, FollowEvent, DEFAULT_POLL};
 pub use reader::{LineReader, OwnedBlock, RawLine, DEFAULT_MAX_LINE};
-pub use sanitize::{Color, Sanitized, Sanitizer, Sgr, StyleSpan};
+pub use sanitize::{colour_runs, Color, Sanitized, Sanitizer, Sgr, StyleSpan};
 
 /// What to read.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -102,6 +102,47 @@ impl Sanitizer {
     }
 }
 
+/// The clean text of a coloured line, in runs: calls `run` with the place in `line` of each
+/// stretch of text between its CSI sequences, in order, so that the runs joined are what
+/// [`Sanitizer::clean_text`] gives. Only for a line whose only controls are complete CSI
+/// sequences with numeric parameters (`ESC [ 1;31 m`) and carriage returns at its end (a CRLF
+/// line); for any other line, returns false, maybe after some runs.
+///
+/// The scan searches the coloured lines of a block this way without keeping their text: the
+/// text is made only for the few that hold a literal.
+pub fn colour_runs(line: &str, mut run: impl FnMut(std::ops::Range<usize>)) -> bool {
+    let line = trim_cr(line.as_bytes());
+    // Branch-free over the bytes, so it vectorises.
+    let other_controls = line.iter().fold(false, |acc, &b| {
+        acc | ((b < 0x20) & (b != 0x1b)) | (b == 0x7f)
+    });
+    if other_controls || has_c1(line) {
+        return false;
+    }
+    let mut i = 0;
+    loop {
+        let next = memchr::memchr(0x1b, &line[i..]).map_or(line.len(), |p| i + p);
+        if next > i {
+            run(i..next);
+        }
+        if next == line.len() {
+            return true;
+        }
+        // As `strip_simple_text` takes them: `ESC [`, digits, `;` or `:`, a final byte.
+        if line.get(next + 1) != Some(&b'[') {
+            return false;
+        }
+        let params = line[next + 2..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit() || **c == b';' || **c == b':')
+            .count();
+        match line.get(next + 2 + params) {
+            Some(0x40..=0x7e) => i = next + 3 + params,
+            _ => return false,
+        }
+    }
+}
+
 /// Writes `line` without its CSI sequences, with tabs expanded and only its last `\r` frame
 /// into `out`, when the line is valid UTF-8 whose only controls are tabs, carriage returns and
 /// complete CSI sequences with numeric parameters (`ESC [ 1;31 m`, `ESC [ 2K`). Returns
@@ -496,6 +537,46 @@ mod tests {
             let mut s = Sanitizer::default();
             let fast = s.clean_text(line).to_string();
             assert_eq!(fast, clean(line), "{:?}", String::from_utf8_lossy(line));
+        }
+    }
+
+    #[test]
+    fn colour_runs_join_into_the_clean_text_of_coloured_lines() {
+        let runs = |line: &[u8]| {
+            let mut joined = Vec::new();
+            let text = std::str::from_utf8(line).unwrap();
+            colour_runs(text, |run| joined.extend_from_slice(&line[run])).then_some(joined)
+        };
+        let taken: &[&[u8]] = &[
+            b"plain",
+            b"crlf\r",
+            b"\x1b[1;31merror\x1b[0m TS2305: \x1b[38;5;208mx\x1b[m\r\r",
+            b"\x1b[38:2::255:0:0mrgb\x1b[0m\x1b[K",
+            "\x1b[2m✓ é\x1b[22m".as_bytes(),
+            b"\x1b[0m",
+            b"",
+        ];
+        for line in taken {
+            let want = Sanitizer::default().clean_text(line).to_string();
+            assert_eq!(
+                runs(line),
+                Some(want.into_bytes()),
+                "{:?}",
+                line.escape_ascii()
+            );
+        }
+        let refused: &[&[u8]] = &[
+            b"a\tb\x1b[32m",
+            b"10%\r\x1b[32m100%",
+            b"\x1b[?25lhidden cursor",
+            b"\x1b]0;title\x07after",
+            b"cut \x1b[31",
+            b"\x1b(Bcharset",
+            "c1 \u{9b}31m".as_bytes(),
+            b"del \x7f",
+        ];
+        for line in refused {
+            assert_eq!(runs(line), None, "{:?}", line.escape_ascii());
         }
     }
 
