@@ -85,7 +85,15 @@ pub fn sanitize_normalize(data: &[u8]) {
         // The runs of a coloured line, when taken, join into the same text.
         let mut joined = Vec::new();
         let utf8 = std::str::from_utf8(line);
-        if utf8.is_ok_and(|text| colour_runs(text, |run| joined.extend_from_slice(&line[run]))) {
+        let taken = utf8.is_ok_and(|text| {
+            colour_runs(text, |run, new_frame| {
+                if new_frame {
+                    joined.clear();
+                }
+                joined.extend_from_slice(&line[run]);
+            })
+        });
+        if taken {
             assert_eq!(joined, text.as_bytes(), "colour_runs differs on {line:?}");
         }
         // A line `effect` calls inert changes nothing the normaliser keeps, and a line that

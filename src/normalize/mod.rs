@@ -172,33 +172,38 @@ pub const STEP_MARKERS: &[&str] = &["step ", "------"];
 /// A scanner looks for them first; [`marks_effect`] then looks closer.
 pub const EFFECT_BYTES: [u8; 3] = [b'{', b'#', b'>'];
 
-/// False only if [`effect`] is [`Effect::Nothing`] for `line`, unless `line` holds one of
-/// [`STEP_MARKERS`]; told from its bytes, far cheaper than [`effect`]. A BuildKit vertex's
-/// line tells by its first bytes; else it takes a `#` (a vertex behind wrappers), a `{` on a
-/// line ending with `}` (a JSON object), or a ` > ` (a summary's header).
-pub fn marks_effect(line: &str) -> bool {
-    let b = line.as_bytes();
+/// False only if [`effect`] is [`Effect::Nothing`] for `line` (sanitised text, maybe
+/// ASCII-lowercased), unless `line` holds one of [`STEP_MARKERS`]; told from its bytes, far
+/// cheaper than [`effect`]. A BuildKit vertex's line tells by its first bytes; else it takes a
+/// `#` (a vertex behind wrappers), a `{` on a line ending with `}` (a JSON object), or a ` > `
+/// (a summary's header).
+pub fn marks_effect(line: &[u8]) -> bool {
     // What `effect` decides first, and alone, for the commonest line of a build log.
-    if let Some(marks) = vertex_marks(b) {
+    if let Some(marks) = vertex_marks(line) {
         return marks;
     }
     let [brace, hash, angle] = EFFECT_BYTES;
-    memchr::memchr3_iter(brace, hash, angle, b).any(|i| match b[i] {
-        b'{' => line.trim_end().ends_with('}'),
-        b'>' => i > 0 && b[i - 1] == b' ' && b.get(i + 1) == Some(&b' '),
+    memchr::memchr3_iter(brace, hash, angle, line).any(|i| match line[i] {
+        b'{' => may_end_with_brace(line),
+        b'>' => i > 0 && line[i - 1] == b' ' && line.get(i + 1) == Some(&b' '),
         _ => true,
     })
 }
 
+/// True if `line.trim_end().ends_with('}')` may be, told from bytes: after its ASCII
+/// whitespace, a `}`, or the last byte of a character that may be whitespace too.
+fn may_end_with_brace(line: &[u8]) -> bool {
+    let trimmed = line
+        .iter()
+        .rposition(|&b| !matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'));
+    trimmed.is_some_and(|i| line[i] == b'}' || line[i] >= 0x80)
+}
+
 /// For a BuildKit vertex's line (`#12 …`), what [`marks_effect`] says of it, told from its
 /// first bytes: whether a `[` follows the number (a step's first line). None for any other
-/// line, and for a line not yet sanitised whose text after the number starts with an escape
-/// (`#12 \x1b[1m[2/6] …`): removing the escape may bring a `[` there.
+/// line.
 pub fn vertex_marks(line: &[u8]) -> Option<bool> {
-    vertex_split(line).and_then(|(_, rest)| match line.get(rest) {
-        Some(0x1b) => None,
-        next => Some(next == Some(&b'[')),
-    })
+    vertex_split(line).map(|(_, rest)| line.get(rest) == Some(&b'['))
 }
 
 /// Where the number of a BuildKit vertex's line (`#12 3.4 text`) ends and its text starts.
@@ -219,7 +224,7 @@ fn vertex_split(line: &[u8]) -> Option<(usize, usize)> {
 /// can skip most lines without stripping their wrappers.
 pub fn may_have_effect(line: &str) -> bool {
     let b = line.as_bytes();
-    marks_effect(line)
+    marks_effect(b)
         || STEP_MARKERS.iter().any(|m| {
             b.windows(m.len())
                 .any(|w| w.eq_ignore_ascii_case(m.as_bytes()))
@@ -648,7 +653,7 @@ mod tests {
             "#12",
         ] {
             assert_eq!(effect(line), Effect::Nothing, "{line}");
-            assert!(!marks_effect(line), "{line}");
+            assert!(!marks_effect(line.as_bytes()), "{line}");
         }
         // What may be a vertex or a JSON object behind wrappers, or a summary's header.
         for line in [
@@ -659,11 +664,13 @@ mod tests {
             "#5 [",
             "x #",
         ] {
-            assert!(marks_effect(line), "{line}");
+            assert!(marks_effect(line.as_bytes()), "{line}");
         }
-        // Before sanitising, an escape after the number hides what follows it.
-        assert_eq!(vertex_marks(b"#7 \x1b[1m[2/6] RUN npm ci"), None);
-        assert_eq!(vertex_marks(b"#7 0.1 \x1b[1mok"), Some(false));
+        // Whitespace after a JSON object's brace, ASCII or not, is trimmed as `effect` trims.
+        for line in ["{\"a\":1}\u{b}", "{\"a\":1}\u{3000}", "x {\"a\":1} \t"] {
+            assert!(marks_effect(line.as_bytes()), "{line:?}");
+        }
+        assert!(!marks_effect(b"x { y"));
         assert!(!may_have_effect(
             "nginx-1  | 172.18.0.4 - - \"GET /health HTTP/1.1\" 200 2 \"-\" \"curl/8.5.0\""
         ));

@@ -155,13 +155,29 @@ impl Again {
     }
 
     /// Queues line `line`, `text` at `raw` in its block (`lower` lowercased), when it is a
-    /// coloured line whose clean text ([`colour_runs`]) holds no mark: searched without
+    /// coloured line (or a CRLF one, or a progress bar's frames) whose clean text
+    /// ([`colour_runs`]) holds no mark ([`normalize::marks_effect`]; none can be there unless
+    /// `marks` says the line holds one of [`normalize::EFFECT_BYTES`]): searched without
     /// keeping its text. False, nothing queued, for any other line.
-    fn push_coloured(&mut self, line: u64, text: &str, raw: Range<usize>, lower: &[u8]) -> bool {
+    fn push_coloured(
+        &mut self,
+        line: u64,
+        text: &str,
+        raw: Range<usize>,
+        lower: &[u8],
+        marks: bool,
+    ) -> bool {
         let start = self.bytes.len();
         let bytes = &mut self.bytes;
         let lower = &lower[raw.clone()];
-        if !colour_runs(text, |run| bytes.extend_from_slice(&lower[run])) {
+        let taken = colour_runs(text, |run, new_frame| {
+            if new_frame {
+                bytes.truncate(start);
+            }
+            bytes.extend_from_slice(&lower[run]);
+        });
+        // The clean text, lowercased: what marks a line does not depend on case.
+        if !taken || (marks && normalize::marks_effect(&self.bytes[start..])) {
             self.bytes.truncate(start);
             return false;
         }
@@ -293,17 +309,18 @@ impl Planner {
                 Some(text) if !self.literals.is_empty() => {
                     plan.push_known(index, text, &self.literals)
                 }
-                Some(text) if marked && normalize::marks_effect(text) => {
+                Some(text) if marked && normalize::marks_effect(text.as_bytes()) => {
                     plan_quiet(&mut self.again, index, text, plan)
                 }
                 Some(_) => {}
-                // A coloured line (or a CRLF one) holding no piece and no mark: searched
+                // A coloured line holding no piece, whose clean text holds no mark: searched
                 // again from its bytes, its text made only if a piece is found.
                 None if !has_piece
-                    && !marked
                     && text.is_some_and(|text| {
                         let raw = start..start + line.len();
-                        self.again.push_coloured(index, text, raw, &self.lower)
+                        let marks = mark < end;
+                        self.again
+                            .push_coloured(index, text, raw, &self.lower, marks)
                     }) => {}
                 None => {
                     let text = self.sanitizer.clean_text(line);
@@ -373,7 +390,7 @@ impl Planner {
             let full = match (message, found) {
                 (_, true) => Some(true),
                 (Some(_), false) => None,
-                (None, false) if !hit && !normalize::marks_effect(clean) => None,
+                (None, false) if !hit && !normalize::marks_effect(clean.as_bytes()) => None,
                 // A sanitised line without a literal: what normalising it could still do.
                 (None, false) => match normalize::effect(clean) {
                     Effect::Json(message) => self.matcher.has_literal(&message).then_some(true),
@@ -519,9 +536,11 @@ mod tests {
 \x1b[32mweb-1  |\x1b[0m GET /health 200\r
 \x1b[32mok\x1b[0m\r
 #7 \x1b[1m[2/6] RUN npm ci\x1b[0m
+#7 0.2 \r\x1b[32m 40%\x1b[0m\r\x1b[32m100%\x1b[0m
+#7 0.3 \r#8 [3/6] COPY . .\x1b[0m
 ";
         let (lines, events) = planned(block);
-        assert_eq!(lines, 4);
+        assert_eq!(lines, 6);
         assert_eq!(
             events,
             [
@@ -531,6 +550,8 @@ mod tests {
                     "api-1  | connect ECONNREFUSED 127.0.0.1:5432".to_string()
                 ),
                 (3, false, "#7 [2/6] RUN npm ci".to_string()),
+                // A progress bar's last frame, a step's first line.
+                (5, false, "#8 [3/6] COPY . .".to_string()),
             ]
         );
     }

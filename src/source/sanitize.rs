@@ -102,31 +102,41 @@ impl Sanitizer {
     }
 }
 
-/// The clean text of a coloured line, in runs: calls `run` with the place in `line` of each
-/// stretch of text between its CSI sequences, in order, so that the runs joined are what
-/// [`Sanitizer::clean_text`] gives. Only for a line whose only controls are complete CSI
-/// sequences with numeric parameters (`ESC [ 1;31 m`) and carriage returns at its end (a CRLF
-/// line); for any other line, returns false, maybe after some runs.
+/// The clean text of a coloured line, in runs: calls `run(place, new_frame)` with the place
+/// in `line` of each stretch of text between its CSI sequences and carriage returns, in order.
+/// `new_frame` says that the text so far is gone: a `\r` came before this run (a progress
+/// bar's redraw). The runs joined from the last new frame on are what
+/// [`Sanitizer::clean_text`] gives. Only for a line whose only controls are carriage returns
+/// and complete CSI sequences with numeric parameters (`ESC [ 1;31 m`); for any other line
+/// (a tab, another escape, a C1 control), returns false, maybe after some runs.
 ///
 /// The scan searches the coloured lines of a block this way without keeping their text: the
 /// text is made only for the few that hold a literal.
-pub fn colour_runs(line: &str, mut run: impl FnMut(std::ops::Range<usize>)) -> bool {
+pub fn colour_runs(line: &str, mut run: impl FnMut(std::ops::Range<usize>, bool)) -> bool {
     let line = trim_cr(line.as_bytes());
     // Branch-free over the bytes, so it vectorises.
     let other_controls = line.iter().fold(false, |acc, &b| {
-        acc | ((b < 0x20) & (b != 0x1b)) | (b == 0x7f)
+        acc | ((b < 0x20) & (b != 0x1b) & (b != b'\r')) | (b == 0x7f)
     });
     if other_controls || has_c1(line) {
         return false;
     }
+    // As in `strip_simple_text`: after a `\r`, the next text printed starts a new frame.
+    let mut pending_cr = false;
     let mut i = 0;
     loop {
-        let next = memchr::memchr(0x1b, &line[i..]).map_or(line.len(), |p| i + p);
+        let next = memchr::memchr2(0x1b, b'\r', &line[i..]).map_or(line.len(), |p| i + p);
         if next > i {
-            run(i..next);
+            run(i..next, pending_cr);
+            pending_cr = false;
         }
         if next == line.len() {
             return true;
+        }
+        if line[next] == b'\r' {
+            pending_cr = true;
+            i = next + 1;
+            continue;
         }
         // As `strip_simple_text` takes them: `ESC [`, digits, `;` or `:`, a final byte.
         if line.get(next + 1) != Some(&b'[') {
@@ -545,7 +555,13 @@ mod tests {
         let runs = |line: &[u8]| {
             let mut joined = Vec::new();
             let text = std::str::from_utf8(line).unwrap();
-            colour_runs(text, |run| joined.extend_from_slice(&line[run])).then_some(joined)
+            colour_runs(text, |run, new_frame| {
+                if new_frame {
+                    joined.clear();
+                }
+                joined.extend_from_slice(&line[run]);
+            })
+            .then_some(joined)
         };
         let taken: &[&[u8]] = &[
             b"plain",
@@ -555,6 +571,10 @@ mod tests {
             "\x1b[2m✓ é\x1b[22m".as_bytes(),
             b"\x1b[0m",
             b"",
+            b"10%\r\x1b[32m100%\x1b[0m",
+            b"#4 0.4 \r   \x1b[38;2;249;38;114m---\x1b[0m 1.2/5.7 MB\r",
+            b"one\rtwo\r\x1b[1mthree",
+            b"kept\r\x1b[0m",
         ];
         for line in taken {
             let want = Sanitizer::default().clean_text(line).to_string();
@@ -567,7 +587,7 @@ mod tests {
         }
         let refused: &[&[u8]] = &[
             b"a\tb\x1b[32m",
-            b"10%\r\x1b[32m100%",
+            b"xyz\r\tq",
             b"\x1b[?25lhidden cursor",
             b"\x1b]0;title\x07after",
             b"cut \x1b[31",
