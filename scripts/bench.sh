@@ -314,7 +314,7 @@ fi
     echo
     echo "Machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ { printf "%.1f GB", $2 * 1024 / 1e9 }' /proc/meminfo) RAM, $(uname -sr)"
     echo "Load average at start / end: $LOAD_START / $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine slows wall-clock figures; CPU times are steadier)"
-    echo "logdoc $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src signatures 2>/dev/null || echo '+changes'), $NSIGS signatures, $NPATTERNS patterns; $("$RG" --version | head -1); $(command -v hyperfine >/dev/null && hyperfine --version || echo 'no hyperfine'); files in page cache"
+    echo "logdoc $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src signatures 2>/dev/null || echo '+changes'), $NSIGS signatures, $NPATTERNS patterns; $("$RG" --version | sed -n 1p); $(command -v hyperfine >/dev/null && hyperfine --version || echo 'no hyperfine'); files in page cache"
     if ((${#ROWS[@]})); then
         echo
         echo "| metric | value | target | met |"
