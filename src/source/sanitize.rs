@@ -138,19 +138,22 @@ pub fn colour_runs(line: &str, mut run: impl FnMut(std::ops::Range<usize>, bool)
             i = next + 1;
             continue;
         }
-        // As `strip_simple_text` takes them: `ESC [`, digits, `;` or `:`, a final byte.
-        if line.get(next + 1) != Some(&b'[') {
-            return false;
-        }
-        let params = line[next + 2..]
-            .iter()
-            .take_while(|c| c.is_ascii_digit() || **c == b';' || **c == b':')
-            .count();
-        match line.get(next + 2 + params) {
-            Some(0x40..=0x7e) => i = next + 3 + params,
-            _ => return false,
+        match simple_csi(&line[next + 1..]) {
+            Some(len) => i = next + 1 + len,
+            None => return false,
         }
     }
+}
+
+/// The length of the CSI sequence that `after_esc` (the bytes after an ESC) starts, when it is
+/// one the plain loops take: `[`, numeric parameters (digits, `;`, `:`), a final byte.
+fn simple_csi(after_esc: &[u8]) -> Option<usize> {
+    let rest = after_esc.strip_prefix(b"[")?;
+    let params = rest
+        .iter()
+        .take_while(|c| c.is_ascii_digit() || **c == b';' || **c == b':')
+        .count();
+    matches!(rest.get(params), Some(0x40..=0x7e)).then_some(params + 2)
 }
 
 /// Writes `line` without its CSI sequences, with tabs expanded and only its last `\r` frame
@@ -223,20 +226,10 @@ fn strip_simple_text(text: &str, out: &mut String) -> bool {
                 col += spaces;
                 counted = out.len();
             }
-            _ => {
-                // ESC: only `ESC [ params final` with numeric parameters.
-                if line.get(i) != Some(&b'[') {
-                    return false;
-                }
-                let params = line[i + 1..]
-                    .iter()
-                    .take_while(|c| c.is_ascii_digit() || **c == b';' || **c == b':')
-                    .count();
-                match line.get(i + 1 + params) {
-                    Some(0x40..=0x7e) => i += 2 + params,
-                    _ => return false,
-                }
-            }
+            _ => match simple_csi(&line[i..]) {
+                Some(len) => i += len,
+                None => return false,
+            },
         }
     }
 }
